@@ -1,0 +1,29 @@
+package pact
+
+import "time"
+
+// Agreement is a bilateral or multilateral pledge, as shipped in the
+// embedded data files or added by a user in the same format.
+// (The pact package owns parsing and validation; see Load.)
+type Agreement struct {
+	ID           string    `json:"id"`
+	Title        string    `json:"title"`
+	Parties      []string  `json:"parties"` // ISO 3166 alpha-2; for multilateral ones the members
+	Multilateral bool      `json:"multilateral,omitempty"`
+	Signed       time.Time `json:"signed"`
+	// Effective is when the pledge took effect; EffectiveKnown is false
+	// when the text does not say, in which case Effective equals Signed
+	// and reports say it is assumed.
+	Effective      time.Time   `json:"effective"`
+	EffectiveKnown bool        `json:"effective_known"`
+	Prohibited     string      `json:"prohibited"` // operative text, quoted
+	Exclusions     []string    `json:"exclusions,omitempty"`
+	Obligations    Obligations `json:"obligations"`
+	Source         string      `json:"source"` // where the text comes from
+}
+
+// Obligations are the agreement's procedural duties.
+type Obligations struct {
+	ResponseDays   int `json:"response_days,omitempty"`   // answer a request within N days
+	DialogueMonths int `json:"dialogue_months,omitempty"` // meet every M months
+}

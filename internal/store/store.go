@@ -1,0 +1,118 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/pactwatch/pactwatch/internal/attribution"
+	"github.com/pactwatch/pactwatch/internal/intel"
+	"github.com/pactwatch/pactwatch/internal/intent"
+	"github.com/pactwatch/pactwatch/internal/intrusion"
+	"github.com/pactwatch/pactwatch/internal/org"
+	"github.com/pactwatch/pactwatch/internal/pact"
+)
+
+// ErrNotFound is returned when a requested record does not exist.
+var ErrNotFound = errors.New("not found")
+
+// ErrSchema is returned when the database schema is newer than this program.
+var ErrSchema = errors.New("database schema is newer than this program")
+
+// Store is pactwatch's persistence. Every method is safe for concurrent use.
+// Writes that belong together commit in one transaction; natural keys make
+// repeated writes of the same data insert nothing twice.
+type Store interface {
+	// ImportIntel stores a collection. Records are keyed by (source, id) for
+	// actors and by (id, type, value) for indicators; re-importing replaces
+	// them in place. It returns how many records were new.
+	ImportIntel(ctx context.Context, c *intel.Collection) (ImportStats, error)
+	// Actors lists every actor record from every source.
+	Actors(ctx context.Context) ([]intel.Actor, error)
+	// FindActors returns the actor records whose name or alias equals name,
+	// case-insensitively and ignoring spaces, hyphens and underscores, from
+	// every source. ErrNotFound when there is none.
+	FindActors(ctx context.Context, name string) ([]intel.Actor, error)
+	Indicators(ctx context.Context) ([]intel.Indicator, error)
+	Software(ctx context.Context) ([]intel.Software, error)
+	Techniques(ctx context.Context) ([]intel.Technique, error)
+	Relationships(ctx context.Context) ([]intel.Relationship, error)
+	// Unsupported lists what imports could not evaluate.
+	Unsupported(ctx context.Context) ([]intel.Unsupported, error)
+
+	// PutOrganisations inserts or replaces organisations by ID.
+	PutOrganisations(ctx context.Context, orgs []org.Organisation) error
+	Organisations(ctx context.Context) ([]org.Organisation, error)
+
+	// PutAgreement inserts or replaces a user agreement by ID.
+	PutAgreement(ctx context.Context, a pact.Agreement) error
+	// Agreements lists the user's agreements (not the embedded ones).
+	Agreements(ctx context.Context) ([]pact.Agreement, error)
+
+	// Checkpoint returns how far ingest got in the input identified by key:
+	// the byte offset just after the last committed line and its line count.
+	// A never-seen key gives zeros and no error.
+	Checkpoint(ctx context.Context, key string) (Checkpoint, error)
+	// CommitBatch stores matched events and advances the input's checkpoint
+	// in one transaction. Events are keyed by (input key, offset): a batch
+	// re-sent after a crash inserts nothing twice.
+	CommitBatch(ctx context.Context, b Batch) error
+	// Hits returns every stored matched event, in time order.
+	Hits(ctx context.Context) ([]intrusion.Hit, error)
+
+	// ReplaceAnalysis replaces all derived results (intrusions, attributions,
+	// intent assessments and findings) in one transaction.
+	ReplaceAnalysis(ctx context.Context, a Analysis) error
+	Intrusions(ctx context.Context) ([]intrusion.Intrusion, error)
+	// Intrusion returns one intrusion with its attribution and intent.
+	Intrusion(ctx context.Context, id string) (IntrusionDetail, error)
+	Findings(ctx context.Context) ([]pact.Finding, error)
+	Attributions(ctx context.Context) ([]attribution.Result, error)
+	Intents(ctx context.Context) ([]intent.Assessment, error)
+
+	Close() error
+}
+
+// ImportStats counts what an import added.
+type ImportStats struct {
+	Actors        int `json:"actors"`
+	Software      int `json:"software"`
+	Techniques    int `json:"techniques"`
+	Indicators    int `json:"indicators"`
+	Relationships int `json:"relationships"`
+	Unsupported   int `json:"unsupported"`
+}
+
+// Checkpoint is ingest progress in one input.
+type Checkpoint struct {
+	Key     string    `json:"key"`
+	File    string    `json:"file"`
+	Offset  int64     `json:"offset"`
+	Line    int64     `json:"line"`
+	Events  int64     `json:"events"` // events read so far
+	Errors  int64     `json:"errors"` // malformed lines so far
+	Updated time.Time `json:"updated"`
+}
+
+// Batch is a unit of ingest: the hits found in a run of lines and the
+// checkpoint after them.
+type Batch struct {
+	Checkpoint Checkpoint
+	Hits       []intrusion.Hit
+}
+
+// Analysis is the full set of derived results.
+type Analysis struct {
+	Intrusions   []intrusion.Intrusion
+	Attributions []attribution.Result
+	Intents      []intent.Assessment
+	Findings     []pact.Finding
+}
+
+// IntrusionDetail is an intrusion with what was concluded about it.
+type IntrusionDetail struct {
+	Intrusion   intrusion.Intrusion `json:"intrusion"`
+	Attribution attribution.Result  `json:"attribution"`
+	Intent      intent.Assessment   `json:"intent"`
+	Findings    []pact.Finding      `json:"findings"`
+}
