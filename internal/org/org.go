@@ -10,4 +10,7 @@ type Organisation struct {
 	Sector   string         `json:"sector"`  // STIX industry-sector vocabulary: technology, pharmaceuticals, government-national ...
 	Networks []netip.Prefix `json:"networks,omitempty"`
 	Sensors  []string       `json:"sensors,omitempty"`
+	// StateOwned marks a state-owned enterprise: a dual-use victim whose
+	// intrusion intent leans mixed or undetermined.
+	StateOwned bool `json:"state_owned,omitempty"`
 }
