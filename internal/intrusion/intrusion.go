@@ -64,6 +64,23 @@ type Intrusion struct {
 	// BytesOut estimates exfiltration: bytes the victim sent to matched infrastructure.
 	BytesOut int64  `json:"bytes_out"`
 	Status   Status `json:"status"`
+
+	// EventCount is the number of matched events, however many the
+	// timeline keeps; TimelineOmitted says how many it left out.
+	EventCount      int `json:"event_count"`
+	TimelineOmitted int `json:"timeline_omitted,omitempty"`
+	// Alerts counts IDS alert events; AlertsBlocked those whose action was
+	// to block or drop.
+	Alerts        int `json:"alerts,omitempty"`
+	AlertsBlocked int `json:"alerts_blocked,omitempty"`
+	// Techniques are the ATT&CK technique ids the matched events name, sorted.
+	Techniques []string `json:"techniques,omitempty"`
+	// Files are file names the matched events carry, sorted, capped.
+	Files []string `json:"files,omitempty"`
+	// Activity counts matched events per half hour of the week in UTC:
+	// ActivitySlots slots, slot 0 being Monday 00:00–00:30 UTC. Attribution
+	// reads working hours from it.
+	Activity []int `json:"activity,omitempty"`
 }
 
 // TimelineEntry is one step of an intrusion's timeline.

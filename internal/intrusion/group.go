@@ -1,0 +1,346 @@
+package intrusion
+
+import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pactwatch/pactwatch/internal/telemetry"
+)
+
+// DefaultWindow is the gap that starts a new intrusion when Group is given
+// no window: three days without a matched event.
+const DefaultWindow = 72 * time.Hour
+
+// ExfilThreshold is the number of bytes sent to matched infrastructure
+// above which an intrusion is judged Exfiltrated.
+const ExfilThreshold int64 = 1 << 20
+
+// PreventedMaxBytes is the most an intrusion may send to matched
+// infrastructure and still count as Prevented (handshakes, beacons).
+const PreventedMaxBytes int64 = 64 << 10
+
+// MaxTimeline caps an intrusion's timeline: the first MaxTimeline-MaxTimeline/5
+// entries and the last MaxTimeline/5 are kept, so both the entry and the
+// end of a long intrusion remain visible.
+const MaxTimeline = 500
+
+// MaxSightingEvents caps the event references kept per sighting; Count
+// keeps the full number.
+const MaxSightingEvents = 200
+
+// MaxFiles caps the file names kept per intrusion.
+const MaxFiles = 200
+
+// ActivitySlots is the length of Intrusion.Activity: half hours in a week.
+const ActivitySlots = 7 * 48
+
+// Group turns hits into intrusions. Hits are grouped per organisation;
+// within one, a gap longer than window (DefaultWindow if window <= 0)
+// between consecutive matched events starts a new intrusion. The same
+// event given twice (same organisation, file, offset, line and time) counts
+// once. The result is sorted by organisation, then start time, and is the
+// same for the same hits in any order.
+func Group(hits []Hit, window time.Duration) []Intrusion {
+	if window <= 0 {
+		window = DefaultWindow
+	}
+	hs := make([]*Hit, 0, len(hits))
+	for i := range hits {
+		hs = append(hs, &hits[i])
+	}
+	slices.SortStableFunc(hs, compareHits)
+	hs = slices.CompactFunc(hs, func(a, b *Hit) bool {
+		return a.Event.Source.File != "" && compareHits(a, b) == 0
+	})
+	var out []Intrusion
+	for start := 0; start < len(hs); {
+		end := start + 1
+		for end < len(hs) && hs[end].OrgID == hs[start].OrgID &&
+			hs[end].Event.Time.Sub(hs[end-1].Event.Time) <= window {
+			end++
+		}
+		out = append(out, build(hs[start:end]))
+		start = end
+	}
+	return out
+}
+
+func compareHits(a, b *Hit) int {
+	return cmp.Or(
+		strings.Compare(a.OrgID, b.OrgID),
+		a.Event.Time.Compare(b.Event.Time),
+		strings.Compare(a.Event.Source.File, b.Event.Source.File),
+		cmp.Compare(a.Event.Source.Offset, b.Event.Source.Offset),
+		cmp.Compare(a.Event.Source.Line, b.Event.Source.Line),
+	)
+}
+
+// ID returns the stable intrusion id for an organisation and the first
+// event of the intrusion: "INT-" and ten hex digits of a SHA-256.
+func ID(orgID string, first telemetry.Event) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00%d\x00%s", orgID, first.Source.File, first.Source.Offset,
+		first.Time.UTC().Format(time.RFC3339Nano))
+	return "INT-" + hex.EncodeToString(h.Sum(nil))[:10]
+}
+
+// build makes one intrusion of sorted hits of one organisation.
+func build(hs []*Hit) Intrusion {
+	first, last := &hs[0].Event, &hs[len(hs)-1].Event
+	in := Intrusion{
+		ID:         ID(hs[0].OrgID, *first),
+		OrgID:      hs[0].OrgID,
+		Start:      first.Time,
+		End:        last.Time,
+		EventCount: len(hs),
+		Activity:   make([]int, ActivitySlots),
+	}
+	sightings := map[string]*Sighting{}
+	techniques := map[string]bool{}
+	files := map[string]bool{}
+	keepHead := MaxTimeline - MaxTimeline/5
+	for i, h := range hs {
+		e := &h.Event
+		ref := EventRef{File: e.Source.File, Line: e.Source.Line, Offset: e.Source.Offset, Time: e.Time}
+		var ids []string
+		for _, m := range h.Matches {
+			if slices.Contains(ids, m.IndicatorID) {
+				continue // one event counts once per indicator
+			}
+			ids = append(ids, m.IndicatorID)
+			s := sightings[m.IndicatorID]
+			if s == nil {
+				s = &Sighting{OrgID: in.OrgID, IndicatorID: m.IndicatorID, Type: m.Type, Value: m.Indicator, FirstSeen: e.Time}
+				sightings[m.IndicatorID] = s
+			}
+			s.LastSeen = e.Time
+			s.Count++
+			if len(s.Events) < MaxSightingEvents {
+				s.Events = append(s.Events, ref)
+			}
+		}
+		slices.Sort(ids)
+		if i < keepHead || len(hs)-i <= MaxTimeline/5 || len(hs) <= MaxTimeline {
+			in.Timeline = append(in.Timeline, TimelineEntry{EventRef: ref, Kind: e.Kind, Summary: Summarise(e), Indicator: ids})
+		} else {
+			in.TimelineOmitted++
+		}
+		for _, t := range e.Techniques {
+			techniques[strings.ToUpper(strings.TrimSpace(t))] = true
+		}
+		for _, f := range e.Files {
+			if f != "" {
+				files[f] = true
+			}
+		}
+		if isAlert(e) {
+			in.Alerts++
+			if blocked(e.Action) {
+				in.AlertsBlocked++
+			}
+		}
+		in.BytesOut += victimBytes(h)
+		in.Activity[slot(e.Time)]++
+	}
+	for _, s := range sightings {
+		in.Sightings = append(in.Sightings, *s)
+	}
+	slices.SortFunc(in.Sightings, func(a, b Sighting) int {
+		return cmp.Or(a.FirstSeen.Compare(b.FirstSeen), strings.Compare(a.IndicatorID, b.IndicatorID))
+	})
+	in.Techniques = sortedKeys(techniques, 0)
+	delete(files, "")
+	in.Files = sortedKeys(files, MaxFiles)
+	in.Status = status(in)
+	return in
+}
+
+func sortedKeys(m map[string]bool, limit int) []string {
+	var ks []string
+	for k := range m {
+		if k != "" {
+			ks = append(ks, k)
+		}
+	}
+	slices.Sort(ks)
+	if limit > 0 && len(ks) > limit {
+		ks = ks[:limit]
+	}
+	return ks
+}
+
+// status judges how far the intrusion got.
+func status(in Intrusion) Status {
+	switch {
+	case in.BytesOut > ExfilThreshold:
+		return Exfiltrated
+	case in.Alerts > 0 && in.AlertsBlocked == in.Alerts && in.BytesOut <= PreventedMaxBytes:
+		return Prevented
+	}
+	return Detected
+}
+
+func isAlert(e *telemetry.Event) bool {
+	return e.Kind == "alert" || e.Kind == "notice" || (e.Signature != "" && e.Action != "")
+}
+
+func blocked(action string) bool {
+	switch strings.ToLower(action) {
+	case "blocked", "block", "drop", "dropped", "reject", "rejected", "deny", "denied":
+		return true
+	}
+	return false
+}
+
+// victimBytes estimates what the victim side of a hit's event sent to the
+// matched infrastructure. A matched destination address means the victim
+// is the source (BytesOut); a matched source address means the victim is
+// the destination (BytesIn). A matched domain, URL or JA3 in a non-DNS
+// event means the victim is the client (BytesOut). DNS lookups go to a
+// resolver and file hashes describe what came in: they count nothing.
+func victimBytes(h *Hit) int64 {
+	e := &h.Event
+	var dst, src, client bool
+	for _, m := range h.Matches {
+		switch m.Field {
+		case telemetry.FieldDstIP:
+			dst = true
+		case telemetry.FieldSrcIP:
+			src = true
+		case telemetry.FieldDomain, telemetry.FieldURL, telemetry.FieldJA3:
+			client = true
+		}
+	}
+	switch {
+	case dst:
+		return max(e.BytesOut, 0)
+	case src:
+		return max(e.BytesIn, 0)
+	case client && e.Kind != "dns":
+		return max(e.BytesOut, 0)
+	}
+	return 0
+}
+
+// slot returns t's half hour of the UTC week, Monday 00:00 being 0.
+func slot(t time.Time) int {
+	t = t.UTC()
+	day := (int(t.Weekday()) + 6) % 7 // Monday 0
+	return day*48 + t.Hour()*2 + t.Minute()/30
+}
+
+// Summarise describes an event in one line for a timeline:
+// "dns query evil.example -> 1.2.3.4", "alert ET TROJAN Derusbi (blocked)",
+// "http GET http://evil.example/a.php", "file report.doc sha256 4f3a…" (hashes in full).
+func Summarise(e *telemetry.Event) string {
+	var b strings.Builder
+	flow := func() {
+		if e.SrcIP.IsValid() || e.DstIP.IsValid() {
+			fmt.Fprintf(&b, " %s -> %s", hostPort(e.SrcIP, e.SrcPort), hostPort(e.DstIP, e.DstPort))
+		}
+	}
+	switch {
+	case isAlert(e):
+		b.WriteString("alert ")
+		b.WriteString(cmp.Or(e.Signature, "(no signature)"))
+		if e.Action != "" {
+			fmt.Fprintf(&b, " (%s)", strings.ToLower(e.Action))
+		}
+		flow()
+	case e.Kind == "dns":
+		b.WriteString("dns query ")
+		b.WriteString(cmp.Or(e.Domain, "?"))
+		var answers []string
+		for _, o := range e.Extra {
+			if strings.HasPrefix(o.Field, "dns.answer") {
+				answers = append(answers, o.Value)
+			}
+		}
+		if len(answers) > 0 {
+			if len(answers) > 4 {
+				answers = append(answers[:4], "...")
+			}
+			b.WriteString(" -> ")
+			b.WriteString(strings.Join(answers, ", "))
+		}
+	case e.Kind == "http" || (e.URL != "" && e.Kind != "files" && e.Kind != "fileinfo"):
+		b.WriteString("http ")
+		if m := extra(e, "http.method", "http_method", "method"); m != "" {
+			b.WriteString(strings.ToUpper(m))
+			b.WriteString(" ")
+		}
+		b.WriteString(cmp.Or(e.URL, e.Domain, "?"))
+		flow()
+	case e.Kind == "tls" || e.Kind == "ssl":
+		b.WriteString("tls ")
+		b.WriteString(cmp.Or(e.Domain, "(no sni)"))
+		if e.JA3 != "" {
+			fmt.Fprintf(&b, " ja3 %s", short(e.JA3))
+		}
+		flow()
+	case e.SHA256 != "" || e.SHA1 != "" || e.MD5 != "" || len(e.Files) > 0:
+		b.WriteString("file")
+		if len(e.Files) > 0 {
+			b.WriteString(" ")
+			b.WriteString(e.Files[0])
+		}
+		switch {
+		case e.SHA256 != "":
+			fmt.Fprintf(&b, " sha256 %s", e.SHA256)
+		case e.SHA1 != "":
+			fmt.Fprintf(&b, " sha1 %s", e.SHA1)
+		case e.MD5 != "":
+			fmt.Fprintf(&b, " md5 %s", e.MD5)
+		}
+		flow()
+	default:
+		b.WriteString(cmp.Or(e.Kind, "event"))
+		if e.Proto != "" {
+			b.WriteString(" ")
+			b.WriteString(strings.ToLower(e.Proto))
+		}
+		flow()
+	}
+	if e.BytesOut > 0 || e.BytesIn > 0 {
+		fmt.Fprintf(&b, " (%d bytes out, %d in)", e.BytesOut, e.BytesIn)
+	}
+	return b.String()
+}
+
+func extra(e *telemetry.Event, fields ...string) string {
+	for _, o := range e.Extra {
+		if slices.Contains(fields, o.Field) {
+			return o.Value
+		}
+	}
+	return ""
+}
+
+func hostPort(a netip.Addr, port uint16) string {
+	if !a.IsValid() {
+		return "?"
+	}
+	host := a.String()
+	if port == 0 {
+		return host
+	}
+	if strings.Contains(host, ":") {
+		return "[" + host + "]:" + strconv.Itoa(int(port))
+	}
+	return host + ":" + strconv.Itoa(int(port))
+}
+
+// short abbreviates a hash for a summary line.
+func short(h string) string {
+	if len(h) <= 16 {
+		return h
+	}
+	return h[:12] + "..."
+}

@@ -1,0 +1,276 @@
+package intrusion_test
+
+import (
+	"math/rand/v2"
+	"net/netip"
+	"regexp"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/pactwatch/pactwatch/internal/intrusion"
+	"github.com/pactwatch/pactwatch/internal/telemetry"
+)
+
+var t0 = time.Date(2015, 9, 26, 2, 15, 0, 0, time.UTC) // Saturday
+
+// hit builds a hit whose event is line n of file f at t0+d.
+func hit(org string, n int64, d time.Duration, kind string, matches ...intrusion.Match) intrusion.Hit {
+	return intrusion.Hit{
+		OrgID: org,
+		Event: telemetry.Event{
+			Time:   t0.Add(d),
+			Kind:   kind,
+			SrcIP:  netip.MustParseAddr("10.1.2.3"),
+			DstIP:  netip.MustParseAddr("198.51.100.7"),
+			Source: telemetry.Source{File: "eve.json", Line: n, Offset: n * 100},
+		},
+		Matches: matches,
+	}
+}
+
+var (
+	mIP     = intrusion.Match{Field: telemetry.FieldDstIP, Value: "198.51.100.7", IndicatorID: "indicator--ip", Type: "ipv4", Indicator: "198.51.100.7"}
+	mDomain = intrusion.Match{Field: telemetry.FieldDomain, Value: "evil.example", IndicatorID: "indicator--dom", Type: "domain", Indicator: "evil.example"}
+	mHash   = intrusion.Match{Field: telemetry.FieldSHA256, Value: "ab", IndicatorID: "indicator--hash", Type: "sha256", Indicator: "ab"}
+	mSrc    = intrusion.Match{Field: telemetry.FieldSrcIP, Value: "198.51.100.7", IndicatorID: "indicator--ip", Type: "ipv4", Indicator: "198.51.100.7"}
+)
+
+func TestGroupWindows(t *testing.T) {
+	hits := []intrusion.Hit{
+		hit("acme", 1, 0, "dns", mDomain),
+		hit("acme", 2, time.Hour, "flow", mIP),
+		hit("acme", 3, 71*time.Hour, "flow", mIP),        // gap 70h: same intrusion
+		hit("acme", 4, 144*time.Hour, "flow", mIP),       // gap 73h: new intrusion
+		hit("widget", 1, 30*time.Minute, "dns", mDomain), // other organisation
+		hit("acme", 2, time.Hour, "flow", mIP),           // duplicate of line 2
+	}
+	got := intrusion.Group(hits, 0)
+	type brief struct {
+		Org        string
+		Start, End time.Duration
+		Events     int
+		Sightings  map[string]int
+	}
+	var briefs []brief
+	for _, in := range got {
+		b := brief{Org: in.OrgID, Start: in.Start.Sub(t0), End: in.End.Sub(t0), Events: in.EventCount, Sightings: map[string]int{}}
+		for _, s := range in.Sightings {
+			b.Sightings[s.IndicatorID] = s.Count
+		}
+		briefs = append(briefs, b)
+	}
+	want := []brief{
+		{"acme", 0, 71 * time.Hour, 3, map[string]int{"indicator--dom": 1, "indicator--ip": 2}},
+		{"acme", 144 * time.Hour, 144 * time.Hour, 1, map[string]int{"indicator--ip": 1}},
+		{"widget", 30 * time.Minute, 30 * time.Minute, 1, map[string]int{"indicator--dom": 1}},
+	}
+	if diff := cmp.Diff(want, briefs); diff != "" {
+		t.Errorf("Group mismatch (-want +got):\n%s", diff)
+	}
+	if got := intrusion.Group(hits, 24*time.Hour); len(got) != 4 {
+		t.Errorf("Group(window 24h) made %d intrusions, want 4", len(got))
+	}
+	if got := intrusion.Group(nil, 0); len(got) != 0 {
+		t.Errorf("Group(nil) = %v, want none", got)
+	}
+}
+
+func TestGroupDeterministic(t *testing.T) {
+	var hits []intrusion.Hit
+	for i := range 60 {
+		m := []intrusion.Match{mIP}
+		if i%3 == 0 {
+			m = append(m, mDomain)
+		}
+		h := hit([]string{"a", "b"}[i%2], int64(i), time.Duration(i*i)*time.Minute, "http", m...)
+		h.Event.Techniques = []string{"T1190", "t1505.003"}[i%2:]
+		h.Event.Files = []string{"x.doc", ""}
+		hits = append(hits, h)
+	}
+	want := intrusion.Group(hits, 6*time.Hour)
+	idRE := regexp.MustCompile(`^INT-[0-9a-f]{10}$`)
+	for _, in := range want {
+		if !idRE.MatchString(in.ID) {
+			t.Errorf("intrusion id %q does not match %v", in.ID, idRE)
+		}
+	}
+	for seed := range uint64(5) {
+		shuffled := slices.Clone(hits)
+		r := rand.New(rand.NewPCG(seed, 1))
+		r.Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+		if diff := cmp.Diff(want, intrusion.Group(shuffled, 6*time.Hour)); diff != "" {
+			t.Fatalf("Group(shuffled, seed %d) differs (-want +got):\n%s", seed, diff)
+		}
+	}
+	if diff := cmp.Diff([]string{"T1190", "T1505.003"}, want[0].Techniques); diff != "" {
+		t.Errorf("Techniques mismatch (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"x.doc"}, want[0].Files); diff != "" {
+		t.Errorf("Files mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestID(t *testing.T) {
+	e := telemetry.Event{Time: t0, Source: telemetry.Source{File: "a.json", Offset: 10}}
+	id := intrusion.ID("acme", e)
+	if id != intrusion.ID("acme", e) {
+		t.Errorf("ID not deterministic")
+	}
+	other := e
+	other.Source.Offset = 11
+	for _, tt := range []struct {
+		org string
+		e   telemetry.Event
+	}{{"widget", e}, {"acme", other}} {
+		if got := intrusion.ID(tt.org, tt.e); got == id {
+			t.Errorf("ID(%q, %+v) = %q, same as for acme/offset 10", tt.org, tt.e.Source, got)
+		}
+	}
+	// Time zone of the event's time must not change the id.
+	e2 := e
+	e2.Time = e.Time.In(time.FixedZone("CST", 8*3600))
+	if got := intrusion.ID("acme", e2); got != id {
+		t.Errorf("ID with time in +08:00 = %q, want %q", got, id)
+	}
+}
+
+func TestStatusAndBytes(t *testing.T) {
+	withBytes := func(h intrusion.Hit, out, in int64) intrusion.Hit {
+		h.Event.BytesOut, h.Event.BytesIn = out, in
+		return h
+	}
+	alert := func(n int64, action string) intrusion.Hit {
+		h := hit("acme", n, time.Duration(n)*time.Minute, "alert", mIP)
+		h.Event.Signature = "ET TROJAN Derusbi checkin"
+		h.Event.Action = action
+		return h
+	}
+	tests := []struct {
+		name      string
+		hits      []intrusion.Hit
+		wantBytes int64
+		want      intrusion.Status
+	}{
+		{"all blocked", []intrusion.Hit{alert(1, "blocked"), alert(2, "blocked"), hit("acme", 3, 3*time.Minute, "dns", mDomain)}, 0, intrusion.Prevented},
+		{"one allowed", []intrusion.Hit{alert(1, "blocked"), alert(2, "allowed")}, 0, intrusion.Detected},
+		{"no alerts", []intrusion.Hit{hit("acme", 1, 0, "dns", mDomain)}, 0, intrusion.Detected},
+		{"blocked but data left", []intrusion.Hit{alert(1, "blocked"), withBytes(hit("acme", 2, time.Minute, "flow", mIP), 100_000, 10)}, 100_000, intrusion.Detected},
+		{"exfiltrated", []intrusion.Hit{withBytes(hit("acme", 1, 0, "flow", mIP), 3<<20, 500)}, 3 << 20, intrusion.Exfiltrated},
+		{"exactly the threshold is not exfiltration", []intrusion.Hit{withBytes(hit("acme", 1, 0, "flow", mIP), intrusion.ExfilThreshold, 0)}, intrusion.ExfilThreshold, intrusion.Detected},
+		{"inbound from infrastructure counts responses", []intrusion.Hit{withBytes(hit("acme", 1, 0, "flow", mSrc), 5, 2<<20)}, 2 << 20, intrusion.Exfiltrated},
+		{"http to matched domain", []intrusion.Hit{withBytes(hit("acme", 1, 0, "http", mDomain), 700, 9000)}, 700, intrusion.Detected},
+		{"dns counts nothing", []intrusion.Hit{withBytes(hit("acme", 1, 0, "dns", mDomain), 70, 90)}, 0, intrusion.Detected},
+		{"file hash counts nothing", []intrusion.Hit{withBytes(hit("acme", 1, 0, "fileinfo", mHash), 70, 90)}, 0, intrusion.Detected},
+		{"two matches, one event, counted once", []intrusion.Hit{withBytes(hit("acme", 1, 0, "http", mIP, mDomain), 1000, 0)}, 1000, intrusion.Detected},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := intrusion.Group(tt.hits, 0)
+			if len(got) != 1 {
+				t.Fatalf("Group made %d intrusions, want 1", len(got))
+			}
+			if got[0].BytesOut != tt.wantBytes || got[0].Status != tt.want {
+				t.Errorf("Group: BytesOut %d, Status %s; want %d, %s", got[0].BytesOut, got[0].Status, tt.wantBytes, tt.want)
+			}
+		})
+	}
+}
+
+func TestTimelineCap(t *testing.T) {
+	const n = 650
+	hits := make([]intrusion.Hit, n)
+	for i := range hits {
+		hits[i] = hit("acme", int64(i+1), time.Duration(i)*time.Minute, "flow", mIP)
+	}
+	got := intrusion.Group(hits, 0)
+	if len(got) != 1 {
+		t.Fatalf("Group made %d intrusions, want 1", len(got))
+	}
+	in := got[0]
+	if len(in.Timeline) != intrusion.MaxTimeline || in.TimelineOmitted != n-intrusion.MaxTimeline || in.EventCount != n {
+		t.Errorf("timeline %d entries, %d omitted, %d events; want %d, %d, %d",
+			len(in.Timeline), in.TimelineOmitted, in.EventCount, intrusion.MaxTimeline, n-intrusion.MaxTimeline, n)
+	}
+	if first, last := in.Timeline[0].Line, in.Timeline[len(in.Timeline)-1].Line; first != 1 || last != n {
+		t.Errorf("timeline runs from line %d to %d, want 1 to %d", first, last, n)
+	}
+	if !slices.IsSortedFunc(in.Timeline, func(a, b intrusion.TimelineEntry) int { return a.Time.Compare(b.Time) }) {
+		t.Errorf("timeline not in time order")
+	}
+	s := in.Sightings[0]
+	if s.Count != n || len(s.Events) != intrusion.MaxSightingEvents {
+		t.Errorf("sighting count %d with %d refs, want %d with %d", s.Count, len(s.Events), n, intrusion.MaxSightingEvents)
+	}
+	total := 0
+	for _, c := range in.Activity {
+		total += c
+	}
+	if len(in.Activity) != intrusion.ActivitySlots || total != n {
+		t.Errorf("activity has %d slots summing to %d, want %d summing to %d", len(in.Activity), total, intrusion.ActivitySlots, n)
+	}
+}
+
+func TestActivitySlot(t *testing.T) {
+	tests := []struct {
+		at   time.Time
+		slot int
+	}{
+		{time.Date(2015, 9, 28, 0, 10, 0, 0, time.UTC), 0},                     // Monday 00:10
+		{time.Date(2015, 9, 28, 9, 45, 0, 0, time.UTC), 19},                    // Monday 09:45
+		{time.Date(2015, 9, 27, 23, 59, 0, 0, time.UTC), 6*48 + 47},            // Sunday 23:59
+		{time.Date(2015, 9, 28, 8, 0, 0, 0, time.FixedZone("CST", 8*3600)), 0}, // Monday 08:00 +08 is Monday 00:00 UTC
+		{time.Date(2015, 9, 28, 7, 0, 0, 0, time.FixedZone("CST", 8*3600)), 6*48 + 46},
+	}
+	for _, tt := range tests {
+		in := intrusion.Group([]intrusion.Hit{{OrgID: "a", Event: telemetry.Event{Time: tt.at}}}, 0)[0]
+		if got := slices.Index(in.Activity, 1); got != tt.slot {
+			t.Errorf("activity slot of %v = %d, want %d", tt.at, got, tt.slot)
+		}
+	}
+}
+
+func TestSummarise(t *testing.T) {
+	src, dst := netip.MustParseAddr("10.1.2.3"), netip.MustParseAddr("198.51.100.7")
+	tests := []struct {
+		name string
+		e    telemetry.Event
+		want string
+	}{
+		{"dns", telemetry.Event{Kind: "dns", Domain: "evil.example", Extra: []telemetry.Observable{
+			{Field: "dns.answers", Type: telemetry.TypeIP, Value: "198.51.100.7"}, {Field: "dns.answers", Type: telemetry.TypeIP, Value: "198.51.100.8"}}},
+			"dns query evil.example -> 198.51.100.7, 198.51.100.8"},
+		{"dns no answer", telemetry.Event{Kind: "dns", Domain: "evil.example"}, "dns query evil.example"},
+		{"alert", telemetry.Event{Kind: "alert", Signature: "ET TROJAN Derusbi", Action: "Blocked", SrcIP: src, SrcPort: 5555, DstIP: dst, DstPort: 443},
+			"alert ET TROJAN Derusbi (blocked) 10.1.2.3:5555 -> 198.51.100.7:443"},
+		{"http", telemetry.Event{Kind: "http", URL: "http://evil.example/a.php", SrcIP: src, DstIP: dst, DstPort: 80,
+			Extra: []telemetry.Observable{{Field: "http.method", Value: "post"}}, BytesOut: 4096, BytesIn: 200},
+			"http POST http://evil.example/a.php 10.1.2.3 -> 198.51.100.7:80 (4096 bytes out, 200 in)"},
+		{"tls", telemetry.Event{Kind: "tls", Domain: "c2.example", JA3: "e7d705a3286e19ea42f587b344ee6865", DstIP: dst},
+			"tls c2.example ja3 e7d705a3286e... ? -> 198.51.100.7"},
+		{"file", telemetry.Event{Kind: "fileinfo", Files: []string{"formula.xlsx"}, SHA256: "4f3a"},
+			"file formula.xlsx sha256 4f3a"},
+		{"flow ipv6", telemetry.Event{Kind: "flow", Proto: "TCP", SrcIP: netip.MustParseAddr("2001:db8::1"), SrcPort: 1, DstIP: dst, DstPort: 22},
+			"flow tcp [2001:db8::1]:1 -> 198.51.100.7:22"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := intrusion.Summarise(&tt.e); got != tt.want {
+				t.Errorf("Summarise(%s) = %q, want %q", tt.name, got, tt.want)
+			}
+		})
+	}
+}
+
+func BenchmarkGroup(b *testing.B) {
+	hits := make([]intrusion.Hit, 10000)
+	for i := range hits {
+		hits[i] = hit([]string{"a", "b", "c"}[i%3], int64(i), time.Duration(i)*time.Minute, "flow", mIP, mDomain)
+	}
+	for b.Loop() {
+		intrusion.Group(hits, 0)
+	}
+	b.ReportMetric(float64(len(hits)), "hits/op")
+}
