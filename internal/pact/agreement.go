@@ -20,10 +20,20 @@ type Agreement struct {
 	Exclusions     []string    `json:"exclusions,omitempty"`
 	Obligations    Obligations `json:"obligations"`
 	Source         string      `json:"source"` // where the text comes from
+	// SourceURL is the address of the document Source names, when it has one.
+	SourceURL string `json:"source_url,omitempty"`
+	// Notes are pactwatch's remarks on the agreement: what the text leaves
+	// open and which numbers are pactwatch's defaults rather than the text's.
+	Notes []string `json:"notes,omitempty"`
 }
 
 // Obligations are the agreement's procedural duties.
+// A zero number means the text sets no such duty (or sets it without a
+// schedule); Text quotes or summarises what the text does say.
 type Obligations struct {
 	ResponseDays   int `json:"response_days,omitempty"`   // answer a request within N days
 	DialogueMonths int `json:"dialogue_months,omitempty"` // meet every M months
+	// Text lists the procedural duties in the agreement's words or, where
+	// only reported, as reported.
+	Text []string `json:"text,omitempty"`
 }

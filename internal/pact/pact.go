@@ -1,5 +1,11 @@
 package pact
 
+import (
+	"time"
+
+	"github.com/pactwatch/pactwatch/internal/intent"
+)
+
 // Verdict is the outcome of judging one intrusion against one agreement.
 type Verdict string
 
@@ -48,4 +54,14 @@ type Finding struct {
 	// Counterparty is the party the finding is held against (the attributed sponsor).
 	Counterparty string `json:"counterparty,omitempty"`
 	Victim       string `json:"victim,omitempty"` // the victim's party
+
+	// What the judgement rests on, copied from the inputs so that a list of
+	// findings is enough for Counts and for reports.
+	OrgID   string       `json:"org_id,omitempty"`   // the victim organisation
+	Start   time.Time    `json:"start"`              // the intrusion's first event
+	End     time.Time    `json:"end"`                // the intrusion's last event
+	ActorID string       `json:"actor_id,omitempty"` // attributed actor ("" when unattributed)
+	Actor   string       `json:"actor,omitempty"`    // its name
+	Sponsor string       `json:"sponsor,omitempty"`  // the state the actor is assessed to serve, party or not
+	Intent  intent.Class `json:"intent,omitempty"`
 }
