@@ -3,8 +3,10 @@ package intel
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -42,7 +44,7 @@ func Normalise(t Type, value string) (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("%w: cidr %q", ErrBadValue, value)
 		}
-		return p.Masked().String(), nil
+		return unmapPrefix(p).Masked().String(), nil
 	case Domain:
 		d := strings.ToLower(strings.TrimSuffix(v, "."))
 		d = strings.TrimPrefix(d, "*.")
@@ -84,7 +86,7 @@ func Detect(value string) (Type, string, error) {
 	}
 	if strings.Contains(v, "/") && !strings.Contains(v, "://") {
 		if p, err := netip.ParsePrefix(v); err == nil {
-			return CIDR, p.Masked().String(), nil
+			return CIDR, unmapPrefix(p).Masked().String(), nil
 		}
 	}
 	if isHex(v) {
@@ -97,41 +99,81 @@ func Detect(value string) (Type, string, error) {
 			return SHA256, strings.ToLower(v), nil
 		}
 	}
-	if strings.Contains(v, "://") {
-		n, err := normaliseURL(v)
-		return URL, n, err
+	var t Type
+	var n string
+	var err error
+	switch {
+	case strings.Contains(v, "://"):
+		t = URL
+		n, err = normaliseURL(v)
+	case strings.Contains(v, "@"):
+		t = Email
+		n, err = Normalise(Email, v)
+	case strings.Contains(v, "/"):
+		// host/path without a scheme: a URL as many feeds write it, when
+		// what precedes the first slash is a domain or an address.
+		t = URL
+		n, err = normaliseURL("http://" + v)
+		if err == nil && !schemelessHost(v[:strings.IndexByte(v, '/')]) {
+			err = fmt.Errorf("%w: cannot tell the type of %q", ErrBadValue, value)
+		}
 	}
-	if strings.Contains(v, "@") {
-		n, err := Normalise(Email, v)
-		return Email, n, err
+	if t != "" {
+		if err != nil {
+			return "", "", err
+		}
+		return t, n, nil
 	}
-	if strings.Contains(v, "/") {
-		// host/path without a scheme: a URL as many feeds write it.
-		n, err := normaliseURL("http://" + v)
-		return URL, n, err
-	}
-	n, err := Normalise(Domain, v)
+	n, err = Normalise(Domain, v)
 	if err != nil {
 		return "", "", fmt.Errorf("%w: cannot tell the type of %q", ErrBadValue, value)
 	}
 	return Domain, n, nil
 }
 
-// Refang undoes the usual defanging of shared IOCs.
+// refanger replaces the bracketed defanging forms; every pattern starts
+// with '[' or '(' so Refang only calls it when one of those occurs.
+var refanger = strings.NewReplacer("[.]", ".", "(.)", ".", "[dot]", ".", "[:]", ":", "[://]", "://", "[@]", "@")
+
+// Refang undoes the usual defanging of shared IOCs: "[.]", "(.)", "[dot]",
+// "[:]", "[://]", "[@]", and a leading "hxxp" or "fxp://" in any case. It
+// returns v itself, without allocating, when there is nothing to undo.
 func Refang(v string) string {
-	if !strings.ContainsAny(v, "[(x") {
-		return v
+	if strings.ContainsAny(v, "[(") {
+		v = refanger.Replace(v)
 	}
-	r := strings.NewReplacer("[.]", ".", "(.)", ".", "[dot]", ".", "[:]", ":", "[://]", "://", "[@]", "@")
-	v = r.Replace(v)
-	lv := strings.ToLower(v)
 	switch {
-	case strings.HasPrefix(lv, "hxxp"):
+	case len(v) >= 4 && strings.EqualFold(v[:4], "hxxp"):
 		v = "http" + v[4:]
-	case strings.HasPrefix(lv, "fxp://"):
+	case len(v) >= 6 && strings.EqualFold(v[:6], "fxp://"):
 		v = "ftp" + v[3:]
 	}
 	return v
+}
+
+// schemelessHost reports whether h, the part of a scheme-less URL before
+// its path, is a domain or IP address with an optional port.
+func schemelessHost(h string) bool {
+	if host, port, err := net.SplitHostPort(h); err == nil {
+		if _, err := strconv.ParseUint(port, 10, 16); err != nil {
+			return false
+		}
+		h = host
+	}
+	if _, err := netip.ParseAddr(h); err == nil {
+		return true
+	}
+	return validDomain(strings.TrimSuffix(strings.ToLower(h), "."))
+}
+
+// unmapPrefix turns an IPv4-mapped IPv6 prefix of at least 96 bits
+// (::ffff:192.0.2.0/120) into the IPv4 prefix it covers (192.0.2.0/24), the
+// form in which events' addresses are compared.
+func unmapPrefix(p netip.Prefix) netip.Prefix {
+	if p.Addr().Is4In6() && p.Bits() >= 96 {
+		return netip.PrefixFrom(p.Addr().Unmap(), p.Bits()-96)
+	}
+	return p
 }
 
 func hexOfLen(t Type, v string, n int) (string, error) {
@@ -152,23 +194,34 @@ func isHex(s string) bool {
 }
 
 // validDomain accepts LDH labels (and underscores, which real DNS carries)
-// with at least one dot, each label 1..63 bytes, total at most 253.
+// with at least one dot, each label 1..63 bytes, total at most 253, and a
+// last label that is not all digits (so "1.2.3" or "999.1.1.1" is not a
+// domain). It does not allocate.
 func validDomain(d string) bool {
 	if len(d) == 0 || len(d) > 253 || !strings.Contains(d, ".") {
 		return false
 	}
-	for _, label := range strings.Split(d, ".") {
-		if len(label) == 0 || len(label) > 63 {
-			return false
-		}
-		for i := 0; i < len(label); i++ {
-			c := label[i]
-			if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c >= 0x80) {
+	label, digits := 0, true
+	for i := 0; i <= len(d); i++ {
+		if i == len(d) || d[i] == '.' {
+			if label == 0 || label > 63 {
 				return false
 			}
+			if i < len(d) {
+				label, digits = 0, true
+			}
+			continue
 		}
+		c := d[i]
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c >= 0x80) {
+			return false
+		}
+		if c < '0' || c > '9' {
+			digits = false
+		}
+		label++
 	}
-	return true
+	return !digits
 }
 
 func normaliseURL(v string) (string, error) {
@@ -177,7 +230,12 @@ func normaliseURL(v string) (string, error) {
 		return "", fmt.Errorf("%w: url %q", ErrBadValue, v)
 	}
 	u.Scheme = strings.ToLower(u.Scheme)
-	host := strings.ToLower(u.Hostname())
+	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+	if a, err := netip.ParseAddr(host); err == nil {
+		host = a.WithZone("").String()
+	} else if host == "" || strings.ContainsAny(host, ":[]") {
+		return "", fmt.Errorf("%w: url %q has no valid host", ErrBadValue, v)
+	}
 	port := u.Port()
 	if (u.Scheme == "http" && port == "80") || (u.Scheme == "https" && port == "443") {
 		port = ""
