@@ -115,4 +115,7 @@ type Collection struct {
 	Indicators    []Indicator    `json:"indicators,omitempty"`
 	Relationships []Relationship `json:"relationships,omitempty"`
 	Unsupported   []Unsupported  `json:"unsupported,omitempty"`
+	// Ignored counts the input objects of kinds the importer reads past
+	// (STIX reports, campaigns, sightings, observables ...), by type.
+	Ignored map[string]int `json:"ignored,omitempty"`
 }

@@ -1,0 +1,9 @@
+// Package ioclist reads plain indicator lists: one value a line (type
+// detected by intel.Detect, or given as "type:value" or "value,type"),
+// comments (#, //), blank lines, LOKI "value;comment" lines, defanged
+// values, a lone type name as header line (menuPass "SHA256"), and CSV
+// exports with a header row (MISP/Citizen Lab iocs.csv: the value column
+// and, when present, the type column). Every indicator gets a
+// deterministic id (intel.IndicatorID); lines that are not indicators are
+// listed as intel.Unsupported with file and line, never fatal.
+package ioclist
