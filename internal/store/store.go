@@ -27,26 +27,36 @@ type Store interface {
 	// actors and by (id, type, value) for indicators; re-importing replaces
 	// them in place. It returns how many records were new.
 	ImportIntel(ctx context.Context, c *intel.Collection) (ImportStats, error)
-	// Actors lists every actor record from every source.
+	// Actors lists every actor record from every source, ordered by name,
+	// then source and id.
 	Actors(ctx context.Context) ([]intel.Actor, error)
 	// FindActors returns the actor records whose name or alias equals name,
 	// case-insensitively and ignoring spaces, hyphens and underscores, from
-	// every source. ErrNotFound when there is none.
+	// every source (intel.NameKey folds both sides), ordered by source, then
+	// id. ErrNotFound when there is none.
 	FindActors(ctx context.Context, name string) ([]intel.Actor, error)
+	// Indicators lists every indicator, ordered by id, type and value.
 	Indicators(ctx context.Context) ([]intel.Indicator, error)
+	// Software lists every malware family and tool, ordered by id.
 	Software(ctx context.Context) ([]intel.Software, error)
+	// Techniques lists every technique, ordered by ATT&CK id, then STIX id.
 	Techniques(ctx context.Context) ([]intel.Technique, error)
+	// Relationships lists every relationship, ordered by id.
 	Relationships(ctx context.Context) ([]intel.Relationship, error)
-	// Unsupported lists what imports could not evaluate.
+	// Unsupported lists what imports could not evaluate, keyed by (file,
+	// id, input) and ordered by file, line, id and input.
 	Unsupported(ctx context.Context) ([]intel.Unsupported, error)
 
 	// PutOrganisations inserts or replaces organisations by ID.
 	PutOrganisations(ctx context.Context, orgs []org.Organisation) error
+	// Organisations lists every organisation, ordered by ID.
 	Organisations(ctx context.Context) ([]org.Organisation, error)
 
-	// PutAgreement inserts or replaces a user agreement by ID.
+	// PutAgreement inserts or replaces a user agreement by ID. It is kept
+	// in pact's file format and refused if that format's validation fails.
 	PutAgreement(ctx context.Context, a pact.Agreement) error
-	// Agreements lists the user's agreements (not the embedded ones).
+	// Agreements lists the user's agreements (not the embedded ones),
+	// ordered by ID.
 	Agreements(ctx context.Context) ([]pact.Agreement, error)
 
 	// Checkpoint returns how far ingest got in the input identified by key:
@@ -54,20 +64,33 @@ type Store interface {
 	// A never-seen key gives zeros and no error.
 	Checkpoint(ctx context.Context, key string) (Checkpoint, error)
 	// CommitBatch stores matched events and advances the input's checkpoint
-	// in one transaction. Events are keyed by (input key, offset): a batch
-	// re-sent after a crash inserts nothing twice.
+	// in one transaction: after a crash both are stored or neither is, so
+	// resuming from Checkpoint loses and repeats nothing. Events are keyed
+	// by (b.Checkpoint.Key, Event.Source.Offset) and their matches by
+	// (field, value, indicator id, type, indicator): a batch re-sent after a
+	// crash inserts nothing twice. The checkpoint never moves backwards: a
+	// stale batch's hits are merged but its smaller offset is ignored.
 	CommitBatch(ctx context.Context, b Batch) error
-	// Hits returns every stored matched event, in time order.
+	// Hits returns every stored matched event, ordered by event time, then
+	// input key and offset; each hit's matches in the order first committed.
 	Hits(ctx context.Context) ([]intrusion.Hit, error)
 
 	// ReplaceAnalysis replaces all derived results (intrusions, attributions,
 	// intent assessments and findings) in one transaction.
 	ReplaceAnalysis(ctx context.Context, a Analysis) error
+	// Intrusions lists every intrusion ordered by start time, then id.
 	Intrusions(ctx context.Context) ([]intrusion.Intrusion, error)
-	// Intrusion returns one intrusion with its attribution and intent.
+	// Intrusion returns one intrusion with its attribution, intent and
+	// findings (ordered by agreement id); ErrNotFound when there is none.
 	Intrusion(ctx context.Context, id string) (IntrusionDetail, error)
+	// Findings lists every finding ordered by its intrusion's start time,
+	// then intrusion id and agreement id (the pair is a finding's key).
 	Findings(ctx context.Context) ([]pact.Finding, error)
+	// Attributions lists every attribution ordered by its intrusion's start
+	// time, then intrusion id.
 	Attributions(ctx context.Context) ([]attribution.Result, error)
+	// Intents lists every intent assessment ordered by its intrusion's
+	// start time, then intrusion id.
 	Intents(ctx context.Context) ([]intent.Assessment, error)
 
 	Close() error
