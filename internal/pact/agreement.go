@@ -5,6 +5,11 @@ import "time"
 // Agreement is a bilateral or multilateral pledge, as shipped in the
 // embedded data files or added by a user in the same format.
 // (The pact package owns parsing and validation; see Load.)
+//
+// Its JSON form is the agreement file format (see MarshalJSON and the
+// package documentation): dates as "YYYY-MM-DD", "effective": null when
+// EffectiveKnown is false, and no "effective_known" field. The struct tags
+// below name the fields but the dates are not written as time.Time.
 type Agreement struct {
 	ID           string    `json:"id"`
 	Title        string    `json:"title"`
