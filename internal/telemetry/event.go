@@ -12,6 +12,9 @@ type Event struct {
 	Format string    `json:"format"`           // "eve", "zeek-json", "zeek-tsv", "ndjson"
 	Kind   string    `json:"kind"`             // EVE event_type or Zeek log path: alert, dns, http, tls, conn, ...
 	Sensor string    `json:"sensor,omitempty"` // EVE host / in_iface, Zeek _node, or NDJSON sensor field
+	// UID links the records of one connection: Zeek's uid, or Suricata's
+	// flow_id in decimal.
+	UID string `json:"uid,omitempty"`
 
 	Proto   string     `json:"proto,omitempty"`
 	SrcIP   netip.Addr `json:"src_ip"`
