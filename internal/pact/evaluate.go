@@ -202,6 +202,7 @@ func IntentClause(a Agreement) (string, bool) {
 
 func incursionLink(in intrusion.Intrusion) Link {
 	l := Link{Name: LinkIncursion}
+	values := indicatorValues(in)
 	var alerts, traffic, dns int
 	var picked []intrusion.TimelineEntry
 	for _, e := range in.Timeline {
@@ -214,6 +215,7 @@ func incursionLink(in intrusion.Intrusion) Link {
 			traffic++
 		}
 	}
+	alerts = max(alerts, in.Alerts)
 	// List alerts and traffic first, DNS lookups after.
 	for _, want := range []string{"alert", "traffic", "dns"} {
 		for _, e := range in.Timeline {
@@ -232,9 +234,14 @@ func incursionLink(in intrusion.Intrusion) Link {
 	default:
 		l.Status = NotEstablished
 	}
-	if n := len(in.Timeline); n > 0 {
-		l.Evidence = append(l.Evidence, fmt.Sprintf("%s from %s to %s: %s, %s with matched infrastructure, %s",
-			plural(n, "matched event"), stamp(in.Start), stamp(in.End), plural(alerts, "alert"), plural(traffic, "connection"), plural(dns, "DNS lookup")))
+	events := max(in.EventCount, len(in.Timeline))
+	if events > 0 {
+		item := fmt.Sprintf("%s from %s to %s: %s, %s with matched infrastructure, %s",
+			plural(events, "matched event"), stamp(in.Start), stamp(in.End), plural(alerts, "alert"), plural(traffic, "connection"), plural(dns, "DNS lookup"))
+		if in.TimelineOmitted > 0 {
+			item += fmt.Sprintf(" (kinds counted over the %s the timeline keeps)", plural(len(in.Timeline), "event"))
+		}
+		l.Evidence = append(l.Evidence, item)
 	}
 	if l.Status == Supported && dns > 0 {
 		l.Evidence = append(l.Evidence, "only DNS lookups of matched names: a lookup shows intent to connect, not a connection")
@@ -256,17 +263,43 @@ func incursionLink(in intrusion.Intrusion) Link {
 			item += ": " + e.Summary
 		}
 		if len(e.Indicator) > 0 {
-			item += " [" + strings.Join(e.Indicator, ", ") + "]"
+			item += " [" + strings.Join(valuesOf(e.Indicator, values), ", ") + "]"
 		}
 		l.Evidence = append(l.Evidence, item+" ("+ref(e.EventRef)+")")
 	}
-	if len(in.Timeline) > len(picked) {
-		l.Evidence = append(l.Evidence, fmt.Sprintf("and %d more events in the timeline", len(in.Timeline)-len(picked)))
+	if more := events - len(picked); more > 0 {
+		l.Evidence = append(l.Evidence, fmt.Sprintf("and %d more matched events", more))
+	}
+	if len(in.Techniques) > 0 {
+		l.Evidence = append(l.Evidence, "ATT&CK techniques named by the events: "+strings.Join(in.Techniques, ", "))
 	}
 	if l.Status == NotEstablished {
 		l.Evidence = append(l.Evidence, "no matched events")
 	}
 	return l
+}
+
+// indicatorValues maps the intrusion's indicator ids to their values.
+func indicatorValues(in intrusion.Intrusion) map[string]string {
+	m := make(map[string]string, len(in.Sightings))
+	for _, s := range in.Sightings {
+		if s.Value != "" {
+			m[s.IndicatorID] = s.Value
+		}
+	}
+	return m
+}
+
+// valuesOf returns the values of indicator ids, or the ids where unknown.
+func valuesOf(ids []string, values map[string]string) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = id
+		if v, ok := values[id]; ok {
+			out[i] = v
+		}
+	}
+	return out
 }
 
 func attributionLink(a Agreement, attr attribution.Result, victim org.Organisation) Link {
@@ -324,7 +357,11 @@ func exfiltrationLink(in intrusion.Intrusion) Link {
 		l.Evidence = append(l.Evidence, "status exfiltrated: substantial data sent to matched infrastructure")
 	case in.Status == intrusion.Prevented:
 		l.Status = NotEstablished
-		l.Evidence = append(l.Evidence, "status prevented: every alert blocked, nothing of note sent out")
+		item := "status prevented: every alert blocked, nothing of note sent out"
+		if in.Alerts > 0 {
+			item = fmt.Sprintf("status prevented: %d of %s blocked, nothing of note sent out", in.AlertsBlocked, plural(in.Alerts, "alert"))
+		}
+		l.Evidence = append(l.Evidence, item)
 	case in.BytesOut > 0:
 		l.Status = Supported
 		l.Evidence = append(l.Evidence, fmt.Sprintf("status %s: some data sent to matched infrastructure", statusOrUnknown(in.Status)))
@@ -333,6 +370,10 @@ func exfiltrationLink(in intrusion.Intrusion) Link {
 		l.Evidence = append(l.Evidence, fmt.Sprintf("status %s: nothing sent to matched infrastructure", statusOrUnknown(in.Status)))
 	}
 	l.Evidence = append(l.Evidence, fmt.Sprintf("%s bytes sent by the victim to matched infrastructure", thousands(in.BytesOut)))
+	if len(in.Files) > 0 {
+		l.Evidence = append(l.Evidence, "file names in the matched events: "+strings.Join(in.Files, ", "))
+	}
+	values := indicatorValues(in)
 	n := 0
 	for _, e := range in.Timeline {
 		if kindClass(e.Kind) != "traffic" {
@@ -345,7 +386,7 @@ func exfiltrationLink(in intrusion.Intrusion) Link {
 		n++
 		item := fmt.Sprintf("%s %s", stamp(e.Time), e.Kind)
 		if len(e.Indicator) > 0 {
-			item += " to " + strings.Join(e.Indicator, ", ")
+			item += " to " + strings.Join(valuesOf(e.Indicator, values), ", ")
 		}
 		l.Evidence = append(l.Evidence, item+" ("+ref(e.EventRef)+")")
 	}

@@ -208,10 +208,13 @@ func TestChain(t *testing.T) {
 	us := builtin(t, "us-cn-2015")
 	sighting := intrusion.Sighting{OrgID: "acme-pharma", IndicatorID: "indicator--1", Type: "domain", Value: "update.evil.example", Count: 3,
 		FirstSeen: at("2015-09-26T03:00:00Z"), LastSeen: at("2015-09-26T05:00:00Z"), Events: []intrusion.EventRef{{File: "dns.log", Line: 7}}}
-	alert := ev("eve.json", 12, "2015-09-26T03:10:00Z", "alert", "ET WEB_SERVER China Chopper", "203.0.113.5")
-	conn := ev("conn.log", 40, "2015-09-26T03:20:00Z", "conn", "", "203.0.113.5")
-	dns := ev("dns.log", 7, "2015-09-26T03:00:00Z", "dns", "query update.evil.example", "update.evil.example")
-	base := intrusion.Intrusion{ID: "I-9", OrgID: "acme-pharma", Start: at("2015-09-26T03:00:00Z"), End: at("2015-09-26T05:00:00Z"), Sightings: []intrusion.Sighting{sighting}}
+	ipSighting := intrusion.Sighting{OrgID: "acme-pharma", IndicatorID: "indicator--2", Type: "ipv4", Value: "203.0.113.5", Count: 2,
+		FirstSeen: at("2015-09-26T03:10:00Z"), LastSeen: at("2015-09-26T03:20:00Z"), Events: []intrusion.EventRef{{File: "eve.json", Line: 12}}}
+	alert := ev("eve.json", 12, "2015-09-26T03:10:00Z", "alert", "ET WEB_SERVER China Chopper", "indicator--2")
+	conn := ev("conn.log", 40, "2015-09-26T03:20:00Z", "conn", "", "indicator--2")
+	dns := ev("dns.log", 7, "2015-09-26T03:00:00Z", "dns", "query update.evil.example", "indicator--1")
+	base := intrusion.Intrusion{ID: "I-9", OrgID: "acme-pharma", Start: at("2015-09-26T03:00:00Z"), End: at("2015-09-26T05:00:00Z"),
+		Sightings: []intrusion.Sighting{sighting, ipSighting}, Techniques: []string{"T1190", "T1505.003"}}
 	with := func(status intrusion.Status, bytesOut int64, tl ...intrusion.TimelineEntry) intrusion.Intrusion {
 		in := base
 		in.Status, in.BytesOut, in.Timeline = status, bytesOut, tl
@@ -226,13 +229,14 @@ func TestChain(t *testing.T) {
 	}{
 		{
 			name: "alert, high attribution, exfiltrated",
-			in:   with(intrusion.Exfiltrated, 5_000_000, dns, alert, conn),
+			in:   withFiles(with(intrusion.Exfiltrated, 5_000_000, dns, alert, conn), "plans.rar"),
 			attr: attributed("Deep Panda", "CN", 85, "high"),
 			want: [5]pact.LinkStatus{pact.Established, pact.Established, pact.Established, pact.NotEstablished, pact.NotEstablished},
 			evidence: map[string][]string{
-				pact.LinkIncursion:    {"3 matched events", "1 alert, 1 connection with matched infrastructure, 1 DNS lookup", "indicator domain update.evil.example matched 3 times", "(first at dns.log:7)", "ET WEB_SERVER China Chopper [203.0.113.5] (eve.json:12)"},
+				pact.LinkIncursion: {"3 matched events", "1 alert, 1 connection with matched infrastructure, 1 DNS lookup", "indicator domain update.evil.example matched 3 times", "(first at dns.log:7)",
+					"ET WEB_SERVER China Chopper [203.0.113.5] (eve.json:12)", "query update.evil.example [update.evil.example] (dns.log:7)", "ATT&CK techniques named by the events: T1190, T1505.003"},
 				pact.LinkAttribution:  {"Deep Panda (GDeep Panda): confidence 85 (high), likely", "assessed to serve CN, a party", "Derusbi sample seen [indicator--1]"},
-				pact.LinkExfiltration: {"status exfiltrated", "5,000,000 bytes sent", "conn to 203.0.113.5 (conn.log:40)"},
+				pact.LinkExfiltration: {"status exfiltrated", "5,000,000 bytes sent", "conn to 203.0.113.5 (conn.log:40)", "file names in the matched events: plans.rar"},
 				pact.LinkBenefit:      {"competitor's product launch, patent filing"},
 				pact.LinkUse:          {"patent filing"},
 			},
@@ -257,13 +261,22 @@ func TestChain(t *testing.T) {
 			},
 		},
 		{
+			name: "alert counted by the grouper beyond a capped timeline",
+			in:   counted(with(intrusion.Detected, 0, dns), 2000, 1, 0),
+			attr: deepPandaCN,
+			want: [5]pact.LinkStatus{pact.Established, pact.Supported, pact.NotEstablished, pact.NotEstablished, pact.NotEstablished},
+			evidence: map[string][]string{
+				pact.LinkIncursion: {"2000 matched events", "1 alert", "and 1999 more matched events"},
+			},
+		},
+		{
 			name: "prevented, unattributed",
-			in:   with(intrusion.Prevented, 300, alert),
+			in:   counted(with(intrusion.Prevented, 300, alert), 1, 1, 1),
 			attr: unattrib,
 			want: [5]pact.LinkStatus{pact.Established, pact.NotEstablished, pact.NotEstablished, pact.NotEstablished, pact.NotEstablished},
 			evidence: map[string][]string{
 				pact.LinkAttribution:  {"unattributed", "best candidate below the threshold: APT3: confidence 15 (low)"},
-				pact.LinkExfiltration: {"status prevented", "300 bytes"},
+				pact.LinkExfiltration: {"status prevented: 1 of 1 alert blocked", "300 bytes"},
 			},
 		},
 		{
@@ -322,6 +335,17 @@ func TestChain(t *testing.T) {
 	}
 }
 
+func withFiles(in intrusion.Intrusion, files ...string) intrusion.Intrusion {
+	in.Files = files
+	return in
+}
+
+func counted(in intrusion.Intrusion, events, alerts, blocked int) intrusion.Intrusion {
+	in.EventCount, in.Alerts, in.AlertsBlocked = events, alerts, blocked
+	in.TimelineOmitted = events - len(in.Timeline)
+	return in
+}
+
 func dumpChain(c []pact.Link) string {
 	var b strings.Builder
 	for _, l := range c {
@@ -338,7 +362,7 @@ func TestChainEvidenceCapped(t *testing.T) {
 	}
 	f := pact.Evaluate(builtin(t, "us-cn-2015"), in, deepPandaCN, assess(intent.Economic), acmePharma)
 	inc := f.Chain[0]
-	if len(inc.Evidence) > 25 || !containsAny(inc.Evidence, "and 92 more indicators") || !containsAny(inc.Evidence, "and 92 more events") {
+	if len(inc.Evidence) > 25 || !containsAny(inc.Evidence, "and 92 more indicators") || !containsAny(inc.Evidence, "and 92 more matched events") {
 		t.Errorf("incursion evidence has %d items: %q, want a capped list saying how many more", len(inc.Evidence), inc.Evidence)
 	}
 }
