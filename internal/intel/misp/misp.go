@@ -25,9 +25,9 @@ var groupID = regexp.MustCompile(`^G\d{4}$`)
 type galaxy struct {
 	Type     string    `json:"type"`
 	Category string    `json:"category"`
-	UUID   string    `json:"uuid"`
-	Name   string    `json:"name"`
-	Values []cluster `json:"values"`
+	UUID     string    `json:"uuid"`
+	Name     string    `json:"name"`
+	Values   []cluster `json:"values"`
 }
 
 type cluster struct {

@@ -441,7 +441,7 @@ func (b *builder) build(objs []*object) {
 			if !ok {
 				continue
 			}
-			basis := fmt.Sprintf("%s %s %s location %q", from.Type, o.RelationshipType, to.Type, firstNonEmpty(to.Name, to.Country))
+			basis := fmt.Sprintf("%s %s location %q", from.Type, o.RelationshipType, firstNonEmpty(to.Name, to.Country))
 			a.Sponsors = append(a.Sponsors, intel.SponsorClaim{
 				Country: code, Confidence: confidence(o.Confidence), Source: b.sourceOf(o), Basis: basis,
 			})

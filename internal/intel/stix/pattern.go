@@ -375,7 +375,7 @@ func lex(s string) ([]token, error) {
 	return toks, nil
 }
 
-// lexString reads a quoted string starting at s[start] == '\''. Only \' and
+// lexString reads a quoted string starting at s[start] == '\”. Only \' and
 // \\ are escapes, as the grammar defines.
 func lexString(s string, start int) (string, int, error) {
 	var b strings.Builder
@@ -675,8 +675,8 @@ func (p *parser) objectPath() (ObjectPath, error) {
 	}
 	path := ObjectPath{ObjectType: t.text}
 	colon := p.next()
-	if !colon.is(tPunct, ":") || colon.pos != t.end {
-		return ObjectPath{}, p.errf(colon, `expected ":" right after object type %q, found %s`, t.text, colon)
+	if !colon.is(tPunct, ":") {
+		return ObjectPath{}, p.errf(colon, `expected ":" after object type %q, found %s`, t.text, colon)
 	}
 	first := p.next()
 	if first.kind != tIdent && first.kind != tString {
