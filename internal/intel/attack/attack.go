@@ -102,33 +102,71 @@ type claimPattern struct {
 	strength int // ConfidencePlain or ConfidenceStrong when not hedged
 }
 
+// countryTerms are the names and demonyms replaced by a "§CC§" marker
+// before the claim patterns run, longest first. Ambiguous words in prose
+// ("US", "English speakers", "Georgia" as a name) are left out.
+var countryTerms []string
+
 func init() {
-	var terms []string
 	for _, t := range intel.CountryTerms() {
 		switch t {
-		case "US", "UK", "U.K.", "USA", "America", "American", "English", "ROK", "Georgia", "Georgian", "Jordan":
-			// Too ambiguous in prose ("US", "English speakers", a person's name).
+		case "US", "UK", "U.K.", "USA", "U.S.", "U.S.A.", "America", "American", "English", "ROK", "Georgia", "Georgian", "Jordan", "Turkey":
 			continue
 		}
-		terms = append(terms, regexp.QuoteMeta(t))
+		countryTerms = append(countryTerms, t)
 	}
-	x := `((?:` + strings.Join(terms, "|") + `)(?: \([A-Z.]+\))?)`
+	x := `§([A-Z]{2})§(?: \((?:§[A-Z]{2}§|[A-Z.]+)\))?`
 	add := func(strength int, expr string) {
 		claimPatterns = append(claimPatterns, claimPattern{re: regexp.MustCompile(expr), strength: strength})
 	}
 	// "Chinese state-sponsored", "Iranian-sponsored", "PRC state-backed", "Russian government-sponsored".
-	add(ConfidenceStrong, `\b`+x+`(?:'s)?(?: state|-state| government|-government)?[- ](?:sponsored|backed|directed)\b`)
+	add(ConfidenceStrong, x+`(?:'s)?(?: state|-state| government|-government)?[- ](?:sponsored|backed|directed)\b`)
 	// "attributed to China's Ministry", "attributed to the Chinese PLA", "attributed to Iranian actors".
-	add(ConfidenceStrong, `\battributed (?:[^.,;]{0,40} )?to (?:the )?(?:government of )?`+x+`\b`)
+	add(ConfidenceStrong, `\battributed (?:[^.,;]{0,40} )?to (?:the )?(?:government of )?`+x)
 	// "in association with the Chinese Ministry of State Security", "subordinate element within Iran's MOIS".
 	add(ConfidenceStrong, `\b(?:association with|affiliated with|linked to|tied to|element within|behest of(?: the government of)?|on behalf of|nexus to) (?:the )?(?:government of )?`+x+`(?:'s)? (?:Ministry|People's Liberation Army|PLA|government|military|intelligence|General Staff|Main Intelligence|Federal Security|Foreign Intelligence|Reconnaissance General Bureau|Islamic Revolutionary Guard|state)`)
 	// "China-based", "North Korea-based", "Russia based".
-	add(ConfidencePlain, `\b`+x+`[- ]based\b`)
+	add(ConfidencePlain, x+`[- ]based\b`)
 	// "is a suspected Chinese threat group", "is an Iranian cyber espionage group".
 	add(ConfidencePlain, `\b(?:is|are|as|be) (?:an? )?(?:(?:suspected|likely|possibly|probable|alleged|pro-[A-Za-z]+ or) )?`+x+` (?:threat|cyber|espionage|APT|group|actor|hacking|advanced|intrusion|entity|adversary)`)
 	// "with likely Chinese origins", "originating in Russia", "operating out of China", "operate from ... of China".
-	add(ConfidencePlain, `\b`+x+` origins?\b`)
-	add(ConfidencePlain, `\b(?:originating (?:in|from)|operating out of|operates? (?:out of|from)(?: the [A-Z][a-z]+ Province of)?) `+x+`\b`)
+	add(ConfidencePlain, x+` origins?\b`)
+	add(ConfidencePlain, `\b(?:originating (?:in|from)|operating out of|operates? (?:out of|from)(?: the [A-Z][a-z]+ Province of)?) `+x)
+}
+
+// markCountries replaces each country name or demonym in s by "§CC§"
+// (its ISO code), longest names first, whole words only.
+func markCountries(s string) string {
+	for _, term := range countryTerms {
+		if !strings.Contains(s, term) {
+			continue
+		}
+		code, _ := intel.CountryCode(term)
+		var b strings.Builder
+		rest := s
+		for {
+			i := strings.Index(rest, term)
+			if i < 0 {
+				break
+			}
+			end := i + len(term)
+			if (i > 0 && isWordByte(rest[i-1])) || (end < len(rest) && isWordByte(rest[end])) {
+				b.WriteString(rest[:end])
+				rest = rest[end:]
+				continue
+			}
+			b.WriteString(rest[:i])
+			b.WriteString("§" + code + "§")
+			rest = rest[end:]
+		}
+		b.WriteString(rest)
+		s = b.String()
+	}
+	return s
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
 }
 
 // Sponsors derives sponsor claims from an ATT&CK group description: for
@@ -151,36 +189,36 @@ func Sponsors(name, description string) []intel.SponsorClaim {
 			if sent == "" {
 				continue
 			}
-			// Positions of links to other groups, in the flattened sentence.
-			var others []int
-			flat := &strings.Builder{}
+			// flat is the sentence with links flattened to their names; in
+			// flagged, a link to another group is preceded by \x01.
+			var flat, flagged strings.Builder
 			last := 0
 			for _, m := range mdLink.FindAllStringSubmatchIndex(sent, -1) {
 				flat.WriteString(sent[last:m[0]])
+				flagged.WriteString(sent[last:m[0]])
 				linkName := sent[m[2]:m[3]]
 				url := sent[m[4]:m[5]]
 				if strings.Contains(url, "/groups/") && intel.NameKey(linkName) != intel.NameKey(name) {
-					others = append(others, flat.Len())
+					flagged.WriteByte('\x01')
 				}
 				flat.WriteString(linkName)
+				flagged.WriteString(linkName)
 				last = m[1]
 			}
 			flat.WriteString(sent[last:])
-			s := flat.String()
+			flagged.WriteString(sent[last:])
+			basis := flat.String()
+			s := markCountries(flagged.String())
+			if !strings.Contains(s, "§") {
+				continue
+			}
 			for _, cp := range claimPatterns {
 				for _, m := range cp.re.FindAllStringSubmatchIndex(s, -1) {
-					if otherBefore(others, m[0]) {
+					if strings.IndexByte(s[:m[0]], '\x01') >= 0 {
 						continue
 					}
-					term := s[m[2]:m[3]]
-					if i := strings.Index(term, " ("); i > 0 {
-						term = term[:i]
-					}
-					code, ok := intel.CountryCode(term)
-					if !ok {
-						continue
-					}
-					if strings.HasPrefix(s[m[3]:], "-speaking") {
+					code := s[m[2]:m[3]]
+					if strings.HasPrefix(s[m[3]+len("§"):], "-speaking") {
 						continue
 					}
 					conf := cp.strength
@@ -188,7 +226,7 @@ func Sponsors(name, description string) []intel.SponsorClaim {
 						conf = ConfidenceHedged
 					}
 					if cur, ok := best[code]; !ok || conf > cur.Confidence {
-						best[code] = intel.SponsorClaim{Country: code, Confidence: conf, Source: Source, Basis: s}
+						best[code] = intel.SponsorClaim{Country: code, Confidence: conf, Source: Source, Basis: basis}
 					}
 				}
 			}
@@ -205,13 +243,4 @@ func Sponsors(name, description string) []intel.SponsorClaim {
 		return out[i].Country < out[j].Country
 	})
 	return out
-}
-
-func otherBefore(others []int, pos int) bool {
-	for _, o := range others {
-		if o < pos {
-			return true
-		}
-	}
-	return false
 }
