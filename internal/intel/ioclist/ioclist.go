@@ -102,7 +102,10 @@ func typed(typ intel.Type, v string) (intel.Type, string, error) {
 		typ = intel.CIDR
 	}
 	n, err := intel.Normalise(typ, v)
-	return typ, n, err
+	if err != nil {
+		return "", "", err
+	}
+	return typ, n, nil
 }
 
 // ReadFile reads an IOC list file; see Read.
