@@ -24,17 +24,22 @@ type Conflict struct {
 
 // Resolve returns every record, from every source, whose Name, one of whose
 // Aliases, or whose ExternalID has the same NameKey as name. The result is
-// sorted by Source, then ID; it is empty when nothing matches.
+// sorted by Source, then ID; a record met twice (the same Source and ID, as
+// when two ATT&CK files overlap) is returned once; it is empty when nothing
+// matches.
 func Resolve(records []Actor, name string) []Actor {
 	k := NameKey(name)
 	if k == "" {
 		return nil
 	}
 	var out []Actor
+	seen := map[string]bool{}
 	for _, a := range records {
-		if slices.Contains(actorKeys(a), k) {
-			out = append(out, a)
+		if seen[a.Source+"\x00"+a.ID] || !slices.Contains(actorKeys(a), k) {
+			continue
 		}
+		seen[a.Source+"\x00"+a.ID] = true
+		out = append(out, a)
 	}
 	sortActors(out)
 	return out
@@ -75,7 +80,7 @@ func Conflicts(records []Actor, all []Actor) []Conflict {
 	for _, r := range records {
 		keys := actorKeys(r)
 		keys = append(keys, mergeKeys(r)...)
-		covered := map[string]map[int]bool{} // source -> indexes in all
+		covered := map[string]map[string]int{} // source -> record id -> index in all
 		for _, k := range keys {
 			for _, i := range byKey[k] {
 				o := all[i]
@@ -83,9 +88,11 @@ func Conflicts(records []Actor, all []Actor) []Conflict {
 					continue
 				}
 				if covered[o.Source] == nil {
-					covered[o.Source] = map[int]bool{}
+					covered[o.Source] = map[string]int{}
 				}
-				covered[o.Source][i] = true
+				if _, ok := covered[o.Source][o.ID]; !ok {
+					covered[o.Source][o.ID] = i
+				}
 			}
 		}
 		srcs := make([]string, 0, len(covered))
@@ -98,7 +105,7 @@ func Conflicts(records []Actor, all []Actor) []Conflict {
 				continue
 			}
 			idx := make([]int, 0, len(covered[s]))
-			for i := range covered[s] {
+			for _, i := range covered[s] {
 				idx = append(idx, i)
 			}
 			sort.Slice(idx, func(a, b int) bool { return all[idx[a]].ID < all[idx[b]].ID })
