@@ -215,37 +215,18 @@ func unmarshalAll(pairs ...any) error {
 	return nil
 }
 
+var softwareTable = table{name: "software", keys: 1,
+	cols: []string{"id", "name", "kind", "aliases", "external_id", "source"}}
+
 func importSoftware(ctx context.Context, tx *sql.Tx, sw []intel.Software) (int, error) {
-	if len(sw) == 0 {
-		return 0, nil
-	}
-	stmts, err := prepare(ctx, tx,
-		`INSERT INTO software (id, name, kind, aliases, external_id, source)
-		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING`,
-		`UPDATE software SET name = $2, kind = $3, aliases = $4, external_id = $5, source = $6 WHERE id = $1`,
-	)
-	if err != nil {
-		return 0, err
-	}
-	defer closeAll(stmts)
-	n := 0
-	err = each(ctx, len(sw), func(ctx context.Context, i int) error {
+	return upsertAll(ctx, tx, softwareTable, len(sw), func(i int) ([]any, error) {
 		x := &sw[i]
 		aliases, err := jsonText(x.Aliases)
 		if err != nil {
-			return fmt.Errorf("software %s: %w", x.ID, err)
+			return nil, fmt.Errorf("software %s: %w", x.ID, err)
 		}
-		args := []any{x.ID, x.Name, x.Kind, aliases, x.ExternalID, x.Source}
-		isNew, err := upsert(ctx, stmts[0], stmts[1], args, args)
-		if err != nil {
-			return fmt.Errorf("software %s: %w", x.ID, err)
-		}
-		if isNew {
-			n++
-		}
-		return nil
+		return []any{x.ID, x.Name, x.Kind, aliases, x.ExternalID, x.Source}, nil
 	})
-	return n, err
 }
 
 // Software lists every malware family and tool, ordered by id.
@@ -275,37 +256,18 @@ func (s *Store) Software(ctx context.Context) ([]intel.Software, error) {
 	return out, nil
 }
 
+var techniqueTable = table{name: "techniques", keys: 1,
+	cols: []string{"id", "external_id", "name", "tactics"}}
+
 func importTechniques(ctx context.Context, tx *sql.Tx, ts []intel.Technique) (int, error) {
-	if len(ts) == 0 {
-		return 0, nil
-	}
-	stmts, err := prepare(ctx, tx,
-		`INSERT INTO techniques (id, external_id, name, tactics) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (id) DO NOTHING`,
-		`UPDATE techniques SET external_id = $2, name = $3, tactics = $4 WHERE id = $1`,
-	)
-	if err != nil {
-		return 0, err
-	}
-	defer closeAll(stmts)
-	n := 0
-	err = each(ctx, len(ts), func(ctx context.Context, i int) error {
+	return upsertAll(ctx, tx, techniqueTable, len(ts), func(i int) ([]any, error) {
 		x := &ts[i]
 		tactics, err := jsonText(x.Tactics)
 		if err != nil {
-			return fmt.Errorf("technique %s: %w", x.ID, err)
+			return nil, fmt.Errorf("technique %s: %w", x.ID, err)
 		}
-		args := []any{x.ID, x.ExternalID, x.Name, tactics}
-		isNew, err := upsert(ctx, stmts[0], stmts[1], args, args)
-		if err != nil {
-			return fmt.Errorf("technique %s: %w", x.ID, err)
-		}
-		if isNew {
-			n++
-		}
-		return nil
+		return []any{x.ID, x.ExternalID, x.Name, tactics}, nil
 	})
-	return n, err
 }
 
 // Techniques lists every technique, ordered by ATT&CK id, then STIX id.
@@ -335,33 +297,14 @@ func (s *Store) Techniques(ctx context.Context) ([]intel.Technique, error) {
 	return out, nil
 }
 
+var relationshipTable = table{name: "relationships", keys: 1,
+	cols: []string{"id", "type", "from_ref", "to_ref", "source"}}
+
 func importRelationships(ctx context.Context, tx *sql.Tx, rs []intel.Relationship) (int, error) {
-	if len(rs) == 0 {
-		return 0, nil
-	}
-	stmts, err := prepare(ctx, tx,
-		`INSERT INTO relationships (id, type, from_ref, to_ref, source) VALUES ($1, $2, $3, $4, $5)
-		ON CONFLICT (id) DO NOTHING`,
-		`UPDATE relationships SET type = $2, from_ref = $3, to_ref = $4, source = $5 WHERE id = $1`,
-	)
-	if err != nil {
-		return 0, err
-	}
-	defer closeAll(stmts)
-	n := 0
-	err = each(ctx, len(rs), func(ctx context.Context, i int) error {
+	return upsertAll(ctx, tx, relationshipTable, len(rs), func(i int) ([]any, error) {
 		x := &rs[i]
-		args := []any{x.ID, x.Type, x.From, x.To, x.Source}
-		isNew, err := upsert(ctx, stmts[0], stmts[1], args, args)
-		if err != nil {
-			return fmt.Errorf("relationship %s: %w", x.ID, err)
-		}
-		if isNew {
-			n++
-		}
-		return nil
+		return []any{x.ID, x.Type, x.From, x.To, x.Source}, nil
 	})
-	return n, err
 }
 
 // Relationships lists every relationship, ordered by id.
@@ -385,42 +328,20 @@ func (s *Store) Relationships(ctx context.Context) ([]intel.Relationship, error)
 	return out, nil
 }
 
+var indicatorTable = table{name: "indicators", keys: 3,
+	cols: []string{"id", "type", "value", "pattern", "name", "valid_from", "valid_until",
+		"confidence", "tlp", "source", "indicates"}}
+
 func importIndicators(ctx context.Context, tx *sql.Tx, inds []intel.Indicator) (int, error) {
-	if len(inds) == 0 {
-		return 0, nil
-	}
-	stmts, err := prepare(ctx, tx,
-		`INSERT INTO indicators (id, type, value, pattern, name, valid_from, valid_until,
-			confidence, tlp, source, indicates)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-		ON CONFLICT (id, type, value) DO NOTHING`,
-		`UPDATE indicators SET pattern = $4, name = $5, valid_from = $6, valid_until = $7,
-			confidence = $8, tlp = $9, source = $10, indicates = $11
-		WHERE id = $1 AND type = $2 AND value = $3`,
-	)
-	if err != nil {
-		return 0, err
-	}
-	defer closeAll(stmts)
-	n := 0
-	err = each(ctx, len(inds), func(ctx context.Context, i int) error {
+	return upsertAll(ctx, tx, indicatorTable, len(inds), func(i int) ([]any, error) {
 		x := &inds[i]
 		indicates, err := jsonText(x.Indicates)
 		if err != nil {
-			return fmt.Errorf("indicator %s: %w", x.ID, err)
+			return nil, fmt.Errorf("indicator %s: %w", x.ID, err)
 		}
-		args := []any{x.ID, string(x.Type), x.Value, x.Pattern, x.Name, nullTime(x.ValidFrom),
-			nullTime(x.ValidUntil), x.Confidence, x.TLP, x.Source, indicates}
-		isNew, err := upsert(ctx, stmts[0], stmts[1], args, args)
-		if err != nil {
-			return fmt.Errorf("indicator %s %s %q: %w", x.ID, x.Type, x.Value, err)
-		}
-		if isNew {
-			n++
-		}
-		return nil
+		return []any{x.ID, string(x.Type), x.Value, x.Pattern, x.Name, nullTime(x.ValidFrom),
+			nullTime(x.ValidUntil), x.Confidence, x.TLP, x.Source, indicates}, nil
 	})
-	return n, err
 }
 
 // Indicators lists every indicator, ordered by id, type and value.
@@ -462,33 +383,14 @@ func (s *Store) Indicators(ctx context.Context) ([]intel.Indicator, error) {
 	return out, nil
 }
 
+var unsupportedTable = table{name: "unsupported", keys: 3,
+	cols: []string{"file", "id", "input", "line", "reason"}}
+
 func importUnsupported(ctx context.Context, tx *sql.Tx, us []intel.Unsupported) (int, error) {
-	if len(us) == 0 {
-		return 0, nil
-	}
-	stmts, err := prepare(ctx, tx,
-		`INSERT INTO unsupported (file, id, input, line, reason) VALUES ($1, $2, $3, $4, $5)
-		ON CONFLICT (file, id, input) DO NOTHING`,
-		`UPDATE unsupported SET line = $4, reason = $5 WHERE file = $1 AND id = $2 AND input = $3`,
-	)
-	if err != nil {
-		return 0, err
-	}
-	defer closeAll(stmts)
-	n := 0
-	err = each(ctx, len(us), func(ctx context.Context, i int) error {
+	return upsertAll(ctx, tx, unsupportedTable, len(us), func(i int) ([]any, error) {
 		x := &us[i]
-		args := []any{x.File, x.ID, x.Input, x.Line, x.Reason}
-		isNew, err := upsert(ctx, stmts[0], stmts[1], args, args)
-		if err != nil {
-			return fmt.Errorf("unsupported %s %q: %w", x.File, x.Input, err)
-		}
-		if isNew {
-			n++
-		}
-		return nil
+		return []any{x.File, x.ID, x.Input, x.Line, x.Reason}, nil
 	})
-	return n, err
 }
 
 // Unsupported lists what imports could not evaluate, ordered by file,

@@ -41,6 +41,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ImportIntelIdempotent", testImportIntelIdempotent},
 		{"ImportIntelReplaces", testImportIntelReplaces},
 		{"ImportIntelAllFields", testImportIntelAllFields},
+		{"ImportIntelMany", testImportIntelMany},
 		{"FindActors", testFindActors},
 		{"Organisations", testOrganisations},
 		{"Agreements", testAgreements},
@@ -342,6 +343,53 @@ func testImportIntelAllFields(t *testing.T, open Opener) {
 	}
 	if diff := cmp.Diff(sorted(c), stored(t, s)); diff != "" {
 		t.Errorf("records with every field set did not survive the store (-want +got):\n%s", diff)
+	}
+}
+
+// testImportIntelMany imports enough indicators to span several of any
+// backend's internal batches, then re-imports them with every third one
+// changed and new ones interleaved.
+func testImportIntelMany(t *testing.T, open Opener) {
+	s := opened(t, open)
+	ctx := t.Context()
+	mk := func(i, conf int) intel.Indicator {
+		return intel.Indicator{ID: fmt.Sprintf("indicator--%05d", i), Type: intel.Domain,
+			Value: fmt.Sprintf("h%d.evil.example", i), Confidence: conf, Source: "feed"}
+	}
+	var first, second []intel.Indicator
+	for i := range 1000 {
+		first = append(first, mk(2*i, 10))
+	}
+	for i := range 1500 {
+		conf := 10
+		if i%3 == 0 {
+			conf = 90
+		}
+		second = append(second, mk(i*4/3, conf)) // hits existing even ids and new odd ones
+	}
+	st, err := s.ImportIntel(ctx, &intel.Collection{Indicators: first})
+	if err != nil || st.Indicators != len(first) {
+		t.Fatalf("ImportIntel(%d indicators) = %+v, %v", len(first), st, err)
+	}
+	want := map[string]intel.Indicator{}
+	for _, in := range append(first, second...) {
+		want[in.ID] = in
+	}
+	st, err = s.ImportIntel(ctx, &intel.Collection{Indicators: second})
+	if err != nil {
+		t.Fatalf("ImportIntel(second) = %v", err)
+	}
+	if st.Indicators != len(want)-len(first) {
+		t.Errorf("ImportIntel(second) counted %d new indicators, want %d", st.Indicators, len(want)-len(first))
+	}
+	var wantList []intel.Indicator
+	for _, in := range want {
+		wantList = append(wantList, in)
+	}
+	sort.Slice(wantList, func(i, j int) bool { return wantList[i].ID < wantList[j].ID })
+	got := must[[]intel.Indicator](t, "Indicators")(s.Indicators(ctx))
+	if diff := cmp.Diff(wantList, got, cmpOpts); diff != "" {
+		t.Errorf("indicators after the second import (-want +got):\n%s", diff)
 	}
 }
 
