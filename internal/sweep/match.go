@@ -109,15 +109,22 @@ func (s *Set) matchAddr(dst []Match, field string, a netip.Addr, value string) [
 	var r1, r2 int32
 	var ok1, ok2 bool
 	if u.Is4() {
-		if len(s.v4) > 0 {
-			k := u.As4()
-			r1, ok1 = s.v4[binary.BigEndian.Uint32(k[:])]
+		k4 := u.As4()
+		k := binary.BigEndian.Uint32(k4[:])
+		if !s.f4.has(uint64(k) << 32) {
+			return dst
 		}
-	} else if len(s.v6) > 0 {
-		r1, ok1 = s.v6[u.As16()]
-	}
-	if s.cidr != nil {
-		r2, ok2 = s.cidr.Lookup(u)
+		r1, ok1 = s.v4.lookup(k)
+		if s.cidr4 {
+			r2, ok2 = s.cidr.Lookup(u)
+		}
+	} else {
+		if len(s.v6) > 0 {
+			r1, ok1 = s.v6[u.As16()]
+		}
+		if s.cidr6 {
+			r2, ok2 = s.cidr.Lookup(u)
+		}
 	}
 	if !ok1 && !ok2 {
 		return dst
@@ -182,8 +189,10 @@ func (s *Set) matchDomain(dst []Match, field, name, value string) []Match {
 
 func (s *Set) lookupDomain(dst []Match, field, name, value string) []Match {
 	for {
-		if r, ok := s.domains[name]; ok {
-			dst = s.appendRef(dst, field, value, r)
+		if s.fd.has(hashString(name)) {
+			if r, ok := s.domains[name]; ok {
+				dst = s.appendRef(dst, field, value, r)
+			}
 		}
 		i := strings.IndexByte(name, '.')
 		if i < 0 {
@@ -198,8 +207,10 @@ func (s *Set) lookupDomain(dst []Match, field, name, value string) []Match {
 
 func (s *Set) lookupDomainBytes(dst []Match, field string, name []byte, value string) []Match {
 	for {
-		if r, ok := s.domains[string(name)]; ok {
-			dst = s.appendRef(dst, field, value, r)
+		if s.fd.has(hashBytes(name)) {
+			if r, ok := s.domains[string(name)]; ok {
+				dst = s.appendRef(dst, field, value, r)
+			}
 		}
 		i := indexByte(name, '.')
 		if i < 0 {

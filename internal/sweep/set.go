@@ -28,9 +28,13 @@ type Set struct {
 	lists  [][]int32 // posting lists of values shared by several indicators
 
 	// Index values are refs: r >= 0 is one indicator, r < 0 is lists[^r].
-	v4      map[uint32]int32
+	v4      v4index
 	v6      map[[16]byte]int32
 	cidr    *bart.Table[int32] // each prefix's ref covers it and all its supernets
+	cidr4   bool               // cidr holds IPv4 prefixes
+	cidr6   bool               // cidr holds IPv6 prefixes
+	f4      filter             // IPv4 addresses and prefixes, by leading bits
+	fd      filter             // domains, by hash
 	domains map[string]int32
 	urls    map[string]int32
 	md5     map[[16]byte]int32
@@ -136,7 +140,6 @@ func Compile(inds []intel.Indicator) (*Set, error) {
 	}
 	s := &Set{
 		recs:    make([]rec, 0, len(inds)),
-		v4:      make(map[uint32]int32, counts[0]),
 		v6:      make(map[[16]byte]int32, counts[1]),
 		domains: make(map[string]int32, counts[3]),
 		urls:    make(map[string]int32, counts[4]),
@@ -150,6 +153,7 @@ func Compile(inds []intel.Indicator) (*Set, error) {
 	b := builder{
 		set:   s,
 		cidrs: make(map[netip.Prefix]int32, counts[2]),
+		v4:    make([]uint64, 0, counts[0]),
 		metas: make(map[metaKey]uint32),
 	}
 	for i := range inds {
@@ -168,10 +172,14 @@ func Compile(inds []intel.Indicator) (*Set, error) {
 		s.recs = append(s.recs, r)
 		s.stats.ByType[ind.Type]++
 	}
+	sharedBefore := len(s.lists)
+	s.v4 = buildV4(s, b.v4)
+	b.shared += len(s.lists) - sharedBefore
 	b.buildCIDR()
+	b.buildFilters()
 	s.stats.Indicators = len(s.recs)
 	s.stats.Rejected = len(s.rejected)
-	s.stats.Values = len(s.v4) + len(s.v6) + len(b.cidrs) + len(s.domains) + len(s.urls) +
+	s.stats.Values = s.v4.len() + len(s.v6) + len(b.cidrs) + len(s.domains) + len(s.urls) +
 		len(s.md5) + len(s.sha1) + len(s.sha256) + len(s.ja3) + len(s.emails)
 	s.stats.Shared = b.shared
 	s.recs = slices.Clip(s.recs)
@@ -194,6 +202,7 @@ func typeIndex(t intel.Type) (int, bool) {
 type builder struct {
 	set    *Set
 	cidrs  map[netip.Prefix]int32
+	v4     []uint64 // IPv4 address << 32 | indicator
 	metas  map[metaKey]uint32
 	last   *intel.Indicator // previous accepted indicator, for the meta fast path
 	lastM  uint32
@@ -272,7 +281,7 @@ func (b *builder) index(ind *intel.Indicator, n int32) (string, error) {
 
 func (b *builder) add4(a netip.Addr, n int32) {
 	k := a.As4()
-	add(b, b.set.v4, binary.BigEndian.Uint32(k[:]), n)
+	b.v4 = append(b.v4, uint64(binary.BigEndian.Uint32(k[:]))<<32|uint64(n))
 }
 
 func hex16(v string) [16]byte {
@@ -353,6 +362,39 @@ func (b *builder) buildCIDR() {
 		t.Insert(p, ^int32(len(b.set.lists)-1))
 	}
 	b.set.cidr = t
+	b.set.cidr4, b.set.cidr6 = t.Size4() > 0, t.Size6() > 0
+}
+
+// buildFilters builds the bit filters in front of the IPv4 and domain
+// indexes.
+func (b *builder) buildFilters() {
+	s := b.set
+	n4 := s.v4.len()
+	for p := range b.cidrs {
+		if p.Addr().Is4() {
+			n4++
+		}
+	}
+	if n4 > 0 {
+		s.f4 = newFilter(n4, 24)
+		for _, a := range s.v4.keys {
+			s.f4.set(uint64(a) << 32)
+		}
+		for p := range b.cidrs {
+			if p.Addr().Is4() {
+				k := p.Addr().As4()
+				lo := binary.BigEndian.Uint32(k[:])
+				hi := lo | uint32(uint64(1)<<(32-p.Bits())-1)
+				s.f4.setRange(uint64(lo)<<32, uint64(hi)<<32)
+			}
+		}
+	}
+	if len(s.domains) > 0 {
+		s.fd = newFilter(len(s.domains), 26)
+		for d := range s.domains {
+			s.fd.set(hashString(d))
+		}
+	}
 }
 
 // expand appends the indicators of ref r to dst.

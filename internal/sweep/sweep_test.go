@@ -347,3 +347,35 @@ func TestCompileEmpty(t *testing.T) {
 		t.Errorf("Match on an empty set = %v, want nil", got)
 	}
 }
+
+// TestMatchGenerated compares Match with the reference on generated
+// indicators (with shared values and nested prefixes) and events of which
+// a third carry an indicator.
+func TestMatchGenerated(t *testing.T) {
+	inds := genIndicators(2000, 7)
+	for i := 0; i < 200; i += 7 { // shared values from another source
+		dup := inds[i]
+		dup.ID, dup.Source = dup.ID+"-dup", "other"
+		inds = append(inds, dup)
+	}
+	inds = append(inds,
+		intel.Indicator{ID: "wide", Type: intel.CIDR, Value: "0.0.0.0/1"},
+		intel.Indicator{ID: "all6", Type: intel.CIDR, Value: "::/0"})
+	set := mustCompile(t, inds)
+	if len(set.Rejected()) != 0 {
+		t.Fatalf("Rejected() = %v, want none", set.Rejected())
+	}
+	ref := compiled(set)
+	evs := genEvents(600, inds, 33, 3)
+	matched := 0
+	for i := range evs {
+		got := set.Match(&evs[i], nil)
+		if diff := cmp.Diff(naiveMatch(ref, &evs[i]), got); diff != "" {
+			t.Fatalf("Match(%+v) differs from the reference (-ref +got):\n%s", evs[i], diff)
+		}
+		matched += len(got)
+	}
+	if matched < 300 {
+		t.Errorf("only %d matches in %d events; the generator does not exercise matching", matched, len(evs))
+	}
+}
