@@ -217,7 +217,7 @@ func renderEVESession(ss *session, emit func(*session, time.Time, *eveRecord) er
 	}
 	if ss.dns != nil {
 		d := ss.dns
-		q := &eveRecord{EventType: "dns", DNS: &eveDNS{Type: "query", ID: d.id, RRName: d.query, RRType: d.qtype, TxID: intp(0)}}
+		q := &eveRecord{EventType: "dns", DNS: &eveDNS{Version: 2, Type: "query", ID: d.id, RRName: d.query, RRType: d.qtype, TxID: intp(0)}}
 		if err := emit(ss, ss.start, q); err != nil {
 			return err
 		}
