@@ -175,14 +175,14 @@ func TestExpectedVerdicts(t *testing.T) {
 		org, actor, month, agreement string
 		want                         pact.Verdict
 	}{
-		{"meridian-pharma", "Deep Panda", "2015-08", "us-cn-2015", pact.OutsideScope},   // before the agreement
+		{"meridian-pharma", "Deep Panda", "2015-08", "us-cn-2015", pact.OutsideScope},      // before the agreement
 		{"bluepeak-software", "Deep Panda", "2015-09", "us-cn-2015", pact.NeedsAssessment}, // prevented, nothing taken
 		{"bluepeak-software", "Deep Panda", "2015-09", "gb-cn-2015", pact.OutsideScope},    // US victim
 		{"thameside-pharma", "menuPass", "2015-10", "gb-cn-2015", pact.PotentialViolation},
 		{"thameside-pharma", "menuPass", "2015-10", "us-cn-2015", pact.OutsideScope},
 		{"thameside-pharma", "menuPass", "2015-10", "g20-2015", pact.OutsideScope}, // before Antalya
 		{"pennine-microsystems", "menuPass", "2015-11", "g20-2015", pact.PotentialViolation},
-		{"ofwr-gov", "APT3", "2015-10", "us-cn-2015", pact.OutsideScope},         // national security
+		{"ofwr-gov", "APT3", "2015-10", "us-cn-2015", pact.OutsideScope},            // national security
 		{"ironclad-aerospace", "APT28", "2015-11", "us-cn-2015", pact.OutsideScope}, // Russia no party
 		{"ironclad-aerospace", "APT28", "2015-11", "g20-2015", pact.OutsideScope},   // party, but national security
 	}
