@@ -20,4 +20,17 @@
 // Matching allocates nothing when nothing matches, which is the common case.
 // A Holder lets a long-running process swap in a newly compiled Set while
 // workers keep matching.
+//
+// Invalid indicators do not stop a compile: Compile skips each one and
+// records it as a *RejectError (Set.Rejected, Stats.Rejected), so a feed
+// with one bad line still sweeps and the bad line is still reported.
+//
+// Layout, for a million indicators: one 40-byte record per indicator
+// sharing the input's ID and value strings; feed-level fields (type,
+// source, TLP, confidence, indicates) deduplicated; IPv4 addresses in a
+// sorted, bucketed array; IPv6, hashes, domains, URLs and e-mail in maps
+// with fixed-size or string keys; CIDRs in a bart table whose entries carry
+// the indicators of every enclosing prefix; and bit filters in front of the
+// IPv4 and domain indexes so misses rarely leave the CPU cache. Values
+// shared by several indicators map to posting lists.
 package sweep

@@ -113,6 +113,8 @@ func TestMatchSemantics(t *testing.T) {
 		{"md5 in ja3 field is not a fingerprint", telemetry.Event{JA3: md5Lower}, nil},
 		{"ja3", telemetry.Event{JA3: "E7D705A3286E19EA42F587B344EE6865"}, m("ja3", "E7D705A3286E19EA42F587B344EE6865", 12)},
 		{"hash prefix", telemetry.Event{SHA256: sha256Hex[:63]}, nil},
+		{"md5 not hex", telemetry.Event{MD5: "g" + md5Lower[1:]}, nil},
+		{"md5 with non-ascii", telemetry.Event{MD5: "\xff" + md5Lower[1:]}, nil},
 		{"extra ip", telemetry.Event{Extra: []telemetry.Observable{{Field: "dns.answers", Type: telemetry.TypeIP, Value: "203.0.113.9"}}}, m("dns.answers", "203.0.113.9", 3)},
 		{"extra domain", telemetry.Event{Extra: []telemetry.Observable{{Field: "dns.answers", Type: telemetry.TypeDomain, Value: "cname.sub.evil.com"}}}, m("dns.answers", "cname.sub.evil.com", 6, 7, 14)},
 		{"extra hash by length", telemetry.Event{Extra: []telemetry.Observable{{Field: "fileinfo.sha256", Type: telemetry.TypeHash, Value: "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855"}}}, m("fileinfo.sha256", "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855", 11)},

@@ -109,21 +109,22 @@ func isNormalURL(u string) bool {
 	return true
 }
 
-func isHexDigit(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-}
+func isHexDigit(c byte) bool { return hexval[c] != 0xff }
 
-func unhex(c byte) (byte, bool) {
-	switch {
-	case '0' <= c && c <= '9':
-		return c - '0', true
-	case 'a' <= c && c <= 'f':
-		return c - 'a' + 10, true
-	case 'A' <= c && c <= 'F':
-		return c - 'A' + 10, true
+// hexval maps a byte to its hex digit value, or 0xff.
+var hexval = func() (t [256]byte) {
+	for i := range t {
+		t[i] = 0xff
 	}
-	return 0, false
-}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = byte(c - '0')
+	}
+	for c := 'a'; c <= 'f'; c++ {
+		t[c] = byte(c - 'a' + 10)
+		t[c-'a'+'A'] = byte(c - 'a' + 10)
+	}
+	return t
+}()
 
 // decodeHex decodes exactly 2*len(dst) hex digits of s, in any case, into
 // dst, reporting false for a wrong length or a non-hex digit.
@@ -132,9 +133,8 @@ func decodeHex(dst []byte, s string) bool {
 		return false
 	}
 	for i := range dst {
-		hi, ok1 := unhex(s[2*i])
-		lo, ok2 := unhex(s[2*i+1])
-		if !ok1 || !ok2 {
+		hi, lo := hexval[s[2*i]], hexval[s[2*i+1]]
+		if hi > 15 || lo > 15 {
 			return false
 		}
 		dst[i] = hi<<4 | lo
