@@ -26,8 +26,9 @@ type Match struct {
 // returns the extended slice. Matches come in a fixed order: by field
 // (src_ip, dst_ip, domain, url, md5, sha1, sha256, ja3, then the Extra
 // observables in the event's order), then by indicator number. It does
-// not allocate when nothing matches (nor, apart from the IP's string form,
-// when something does and dst has room).
+// not allocate when nothing matches, except to normalise a URL that is not
+// already in normal form when the set holds URL indicators; a match costs
+// at most the string form of a matched IP address and dst's growth.
 func (s *Set) Match(ev *telemetry.Event, dst []Match) []Match {
 	if s == nil || ev == nil {
 		return dst
