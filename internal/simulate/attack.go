@@ -211,7 +211,7 @@ func (x *gen) deepPandaTheft(p *plant, from time.Time, days int, files []loot) {
 
 // deepPandaAttempt plants a Deep Panda attempt that the IPS blocks: nothing
 // leaves the victim.
-func (x *gen) deepPandaAttempt(p *plant, d time.Time, withC2 bool, second bool) {
+func (x *gen) deepPandaAttempt(p *plant, d time.Time, withC2, second bool) {
 	g := x.g
 	a := p.actor
 	s := p.site
@@ -300,7 +300,8 @@ func (x *gen) apt3Theft(p *plant, from time.Time, days int, files []loot) {
 	ss.alert(ruleFlash, 600*time.Millisecond, 1, false)
 	t = t.Add(g.dur(3*time.Second, 9*time.Second))
 	x.download(p, victim, apt3Exploit, apt3Exploit.String(), apt3Payload, uaOldIE, t, apt3Payload, 93_696, "image/gif", magicPE, hashShotput, nil)
-	for _, d := range ds {
+	// Operators check in from the next working day (Beijing hours precede the US afternoon infection).
+	for _, d := range ds[1:] {
 		for range g.between(3, 6) {
 			tt := x.opTime(a, d)
 			if g.chance(0.3) {
@@ -327,7 +328,7 @@ func (x *gen) apt28Theft(p *plant, from time.Time, days int, files []loot) {
 	t := g.at(ds[0], 14, 3*time.Hour)
 	t = x.lookup(s, victim, t, apt28PhishHost, []netip.Addr{apt28Phish}, p.id)
 	x.download(p, victim, apt28Phish, apt28PhishHost, "/attach/agenda.doc", uaIE11, t, "/attach/agenda.doc", 402_432, mimeDOC, magicOf(mimeDOC), hashChopstick, ruleOfficeDoc)
-	for _, d := range ds {
+	for _, d := range ds[1:] {
 		for range g.between(3, 6) {
 			tt := x.opTime(a, d)
 			if g.chance(0.35) {
@@ -366,11 +367,11 @@ func (x *gen) plantDemo() []*plant {
 		ps = append(ps, p)
 	}
 	attempt(orgBluepeak, day(2015, time.September, 26), true, false)
-	attempt(orgNorthwind, day(2015, time.October, 1), false, false)
+	attempt(orgNorthwind, day(2015, time.October, 1), true, true)
 	attempt(orgMeridian, day(2015, time.October, 5), true, true)
-	attempt(orgTallgrass, day(2015, time.October, 7), false, false)
+	attempt(orgTallgrass, day(2015, time.October, 7), true, false)
 	attempt(orgCobalt, day(2015, time.October, 9), true, false)
-	attempt(orgHalcyon, day(2015, time.October, 13), false, false)
+	attempt(orgHalcyon, day(2015, time.October, 13), true, true)
 	attempt(orgHarbor, day(2015, time.October, 15), true, true)
 
 	p := x.newPlant(fmt.Sprintf("truth-%02d", len(ps)+1), x.byID[orgOFWR], a3, intent.NationalSecurity, intrusion.Exfiltrated,

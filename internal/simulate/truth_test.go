@@ -309,3 +309,25 @@ func TestLookalikes(t *testing.T) {
 		t.Errorf("shared indicator pattern %q is not a single IPv4 comparison", objs[shared.Indicators[0]].Pattern)
 	}
 }
+
+// TestDeepPandaWorksBeijingHours checks the timing signal attribution can
+// use: most events touching Deep Panda infrastructure fall in 09:00-18:00
+// Beijing time (UTC+8).
+func TestDeepPandaWorksBeijingHours(t *testing.T) {
+	values := indicatorValues(t, deepPandaID)
+	in, all := 0, 0
+	for _, e := range readEVE(t) {
+		if !(slices.Contains(values, e.SrcIP) || slices.Contains(values, e.DestIP) || mentions(e, values)) {
+			continue
+		}
+		ts, _ := time.Parse(eveTimeLayout, e.Timestamp)
+		h := ts.UTC().Add(8 * time.Hour).Hour()
+		all++
+		if h >= 9 && h < 18 {
+			in++
+		}
+	}
+	if all == 0 || float64(in) < 0.85*float64(all) {
+		t.Errorf("%d of %d Deep Panda events in Beijing office hours, want at least 85%%", in, all)
+	}
+}
