@@ -1,0 +1,3 @@
+// Package cli implements the pactwatch command line: one file per command
+// group, exit codes decided in Run.
+package cli
