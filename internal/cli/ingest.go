@@ -232,4 +232,3 @@ func parseFieldMap(spec string) (ndjson.FieldMap, error) {
 	}
 	return ndjson.ParseFieldMap(spec)
 }
-

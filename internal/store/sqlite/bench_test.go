@@ -36,7 +36,8 @@ func indicators(n int) []intel.Indicator {
 			t, v = intel.SHA256, fmt.Sprintf("%064x", i)
 		}
 		out[i] = intel.Indicator{
-			ID: fmt.Sprintf("indicator--%08x-0000-5000-8000-000000000000", i), Type: t, Value: v,
+			// IOC lists get derived UUIDv5 ids: spread over the key space.
+			ID: fmt.Sprintf("indicator--%016x-5000-8000-000000000000", uint64(i)*0x9e3779b97f4a7c15), Type: t, Value: v,
 			ValidFrom: from, Confidence: 50, TLP: "green", Source: "feed.txt", Indicates: []string{"Deep Panda"},
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -64,6 +65,20 @@ func (t table) updateSQL() string {
 		}
 	}
 	return fmt.Sprintf("UPDATE %s SET %s WHERE %s", t.name, strings.Join(set, ", "), strings.Join(where, " AND "))
+}
+
+// keyOrder returns the permutation of [0, n) that sorts rows by key,
+// stable so that of rows sharing a key the last still wins. Inserting in
+// key order keeps B-tree index inserts local: for 1M indicators with
+// UUID-like ids it is several times faster than input order.
+func keyOrder(n int, key func(i int) string) []int {
+	keys := make([]string, n)
+	perm := make([]int, n)
+	for i := range n {
+		keys[i], perm[i] = key(i), i
+	}
+	slices.SortStableFunc(perm, func(a, b int) int { return strings.Compare(keys[a], keys[b]) })
+	return perm
 }
 
 // upsertAll inserts or replaces n rows, whose values row(i) gives in

@@ -40,7 +40,8 @@ const dsnParams = "_txlock=immediate" +
 	"&_pragma=busy_timeout(10000)" +
 	"&_pragma=foreign_keys(1)" +
 	"&_pragma=journal_mode(WAL)" +
-	"&_pragma=synchronous(NORMAL)"
+	"&_pragma=synchronous(NORMAL)" +
+	"&_pragma=cache_size(-65536)"
 
 // Open opens the SQLite database at path, creating the file if it is
 // missing, and brings its schema up to date. It fails with an error
