@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/netip"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -86,7 +87,9 @@ func compareHits(a, b *Hit) int {
 // event of the intrusion: "INT-" and ten hex digits of a SHA-256.
 func ID(orgID string, first telemetry.Event) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%d\x00%s", orgID, first.Source.File, first.Source.Offset,
+	// The file's base name, not its path, so the same data ingested from
+	// another directory keeps its ids.
+	fmt.Fprintf(h, "%s\x00%s\x00%d\x00%s", orgID, filepath.Base(first.Source.File), first.Source.Offset,
 		first.Time.UTC().Format(time.RFC3339Nano))
 	return "INT-" + hex.EncodeToString(h.Sum(nil))[:10]
 }

@@ -163,6 +163,14 @@ func Evaluate(a Agreement, in intrusion.Intrusion, attr attribution.Result, it i
 		f.Reasons = append(f.Reasons, fmt.Sprintf("intent assessed as %s%s: whether the theft was %q needs assessment", classOrUndetermined(it.Class), conf, clause))
 	}
 
+	// The conduct: the agreements prohibit theft. An attempt that was
+	// detected and prevented took nothing, so whether it breaches the
+	// pledge is a judgement for people, not a potential violation.
+	if in.Status == intrusion.Prevented {
+		needs = true
+		f.Reasons = append(f.Reasons, "the intrusion was detected and prevented and nothing is known to have been taken: the agreement prohibits theft, so whether this attempt breaches it needs assessment")
+	}
+
 	switch {
 	case outside:
 		f.Verdict = OutsideScope

@@ -118,6 +118,9 @@ func TestEvaluateVerdicts(t *testing.T) {
 		{"undetermined", us, after, deepPandaCN, intent.Undetermined, acmePharma, pact.NeedsAssessment, "CN", "US", "intent assessed as undetermined"},
 		{"no intent assessment", us, after, deepPandaCN, "", acmePharma, pact.NeedsAssessment, "CN", "US", "intent assessed as undetermined"},
 		{"economic", us, after, deepPandaCN, intent.Economic, acmePharma, pact.PotentialViolation, "CN", "US", `intent assessed as economic (confidence 70): theft "with the intent of providing competitive advantages to companies or commercial sectors" is the conduct the agreement prohibits`},
+		// The conduct: a prevented attempt took nothing.
+		{"prevented attempt", us, prevented(after), deepPandaCN, intent.Economic, acmePharma, pact.NeedsAssessment, "CN", "US", "detected and prevented and nothing is known to have been taken"},
+		{"prevented attempt, national-security", us, prevented(after), deepPandaCN, intent.NationalSecurity, acmePharma, pact.OutsideScope, "CN", "US", "detected and prevented"},
 		// Outside dominates needs-assessment.
 		{"national-security and unattributed", us, after, unattrib, intent.NationalSecurity, acmePharma, pact.OutsideScope, "", "US", "national-security"},
 		{"mixed and before", us, before, deepPandaCN, intent.Mixed, acmePharma, pact.OutsideScope, "CN", "US", "before the agreement took effect"},
@@ -365,4 +368,10 @@ func TestChainEvidenceCapped(t *testing.T) {
 	if len(inc.Evidence) > 25 || !containsAny(inc.Evidence, "and 92 more indicators") || !containsAny(inc.Evidence, "and 92 more matched events") {
 		t.Errorf("incursion evidence has %d items: %q, want a capped list saying how many more", len(inc.Evidence), inc.Evidence)
 	}
+}
+
+// prevented returns in as an attempt that was detected and prevented.
+func prevented(in intrusion.Intrusion) intrusion.Intrusion {
+	in.Status = intrusion.Prevented
+	return in
 }
