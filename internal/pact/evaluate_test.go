@@ -144,8 +144,12 @@ func TestEvaluateVerdicts(t *testing.T) {
 			if !containsAny(f.Reasons, tt.reason) {
 				t.Errorf("Reasons = %q\nwant one containing %q", f.Reasons, tt.reason)
 			}
-			if len(f.Reasons) != 4 {
-				t.Errorf("got %d reasons, want 4 (victim, attribution, dates, intent): %q", len(f.Reasons), f.Reasons)
+			wantReasons := 4 // victim, attribution, dates, intent
+			if tt.in.Status == intrusion.Prevented {
+				wantReasons++ // and the conduct
+			}
+			if len(f.Reasons) != wantReasons {
+				t.Errorf("got %d reasons, want %d: %q", len(f.Reasons), wantReasons, f.Reasons)
 			}
 			if f.ID != pact.FindingID(tt.in.ID, tt.a.ID) || f.IntrusionID != tt.in.ID || f.AgreementID != tt.a.ID {
 				t.Errorf("ids = %s %s %s", f.ID, f.IntrusionID, f.AgreementID)
