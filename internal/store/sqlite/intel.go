@@ -219,7 +219,7 @@ var softwareTable = table{name: "software", keys: 1,
 	cols: []string{"id", "name", "kind", "aliases", "external_id", "source"}}
 
 func importSoftware(ctx context.Context, tx *sql.Tx, sw []intel.Software) (int, error) {
-	order := keyOrder(len(sw), func(i int) string { return sw[i].ID })
+	order := keyOrder(len(sw), func(i int) (string, string, string) { return sw[i].ID, "", "" })
 	return upsertAll(ctx, tx, softwareTable, len(sw), func(i int) ([]any, error) {
 		x := &sw[order[i]]
 		aliases, err := jsonText(x.Aliases)
@@ -261,7 +261,7 @@ var techniqueTable = table{name: "techniques", keys: 1,
 	cols: []string{"id", "external_id", "name", "tactics"}}
 
 func importTechniques(ctx context.Context, tx *sql.Tx, ts []intel.Technique) (int, error) {
-	order := keyOrder(len(ts), func(i int) string { return ts[i].ID })
+	order := keyOrder(len(ts), func(i int) (string, string, string) { return ts[i].ID, "", "" })
 	return upsertAll(ctx, tx, techniqueTable, len(ts), func(i int) ([]any, error) {
 		x := &ts[order[i]]
 		tactics, err := jsonText(x.Tactics)
@@ -303,7 +303,7 @@ var relationshipTable = table{name: "relationships", keys: 1,
 	cols: []string{"id", "type", "from_ref", "to_ref", "source"}}
 
 func importRelationships(ctx context.Context, tx *sql.Tx, rs []intel.Relationship) (int, error) {
-	order := keyOrder(len(rs), func(i int) string { return rs[i].ID })
+	order := keyOrder(len(rs), func(i int) (string, string, string) { return rs[i].ID, "", "" })
 	return upsertAll(ctx, tx, relationshipTable, len(rs), func(i int) ([]any, error) {
 		x := &rs[order[i]]
 		return []any{x.ID, x.Type, x.From, x.To, x.Source}, nil
@@ -336,8 +336,8 @@ var indicatorTable = table{name: "indicators", keys: 3,
 		"confidence", "tlp", "source", "indicates"}}
 
 func importIndicators(ctx context.Context, tx *sql.Tx, inds []intel.Indicator) (int, error) {
-	order := keyOrder(len(inds), func(i int) string {
-		return inds[i].ID + "\x00" + string(inds[i].Type) + "\x00" + inds[i].Value
+	order := keyOrder(len(inds), func(i int) (string, string, string) {
+		return inds[i].ID, string(inds[i].Type), inds[i].Value
 	})
 	return upsertAll(ctx, tx, indicatorTable, len(inds), func(i int) ([]any, error) {
 		x := &inds[order[i]]
@@ -393,8 +393,8 @@ var unsupportedTable = table{name: "unsupported", keys: 3,
 	cols: []string{"file", "id", "input", "line", "reason"}}
 
 func importUnsupported(ctx context.Context, tx *sql.Tx, us []intel.Unsupported) (int, error) {
-	order := keyOrder(len(us), func(i int) string {
-		return us[i].File + "\x00" + us[i].ID + "\x00" + us[i].Input
+	order := keyOrder(len(us), func(i int) (string, string, string) {
+		return us[i].File, us[i].ID, us[i].Input
 	})
 	return upsertAll(ctx, tx, unsupportedTable, len(us), func(i int) ([]any, error) {
 		x := &us[order[i]]

@@ -35,7 +35,10 @@ type Store struct {
 	wmu sync.Mutex
 }
 
-// dsnParams are applied to every connection of the pool.
+// dsnParams are applied to every connection of the pool. BEGIN IMMEDIATE
+// takes the write lock up front, so a writer waits (up to the busy
+// timeout) instead of failing when it upgrades; the page cache of up to
+// 64 MiB keeps large imports' index pages in memory.
 const dsnParams = "_txlock=immediate" +
 	"&_pragma=busy_timeout(10000)" +
 	"&_pragma=foreign_keys(1)" +
