@@ -28,7 +28,11 @@ func (s *Store) ImportIntel(ctx context.Context, c *intel.Collection) (store.Imp
 	if c == nil {
 		return st, nil
 	}
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	cache := 0
+	if len(c.Indicators)+len(c.Relationships)+len(c.Actors) > 20_000 {
+		cache = bigCacheKiB
+	}
+	err := s.writeCache(ctx, cache, func(tx *sql.Tx) error {
 		var err error
 		if st.Actors, err = importActors(ctx, tx, c.Actors); err != nil {
 			return err

@@ -37,14 +37,12 @@ type Store struct {
 
 // dsnParams are applied to every connection of the pool. BEGIN IMMEDIATE
 // takes the write lock up front, so a writer waits (up to the busy
-// timeout) instead of failing when it upgrades; the page cache of up to
-// 64 MiB keeps large imports' index pages in memory.
+// timeout) instead of failing when it upgrades.
 const dsnParams = "_txlock=immediate" +
 	"&_pragma=busy_timeout(10000)" +
 	"&_pragma=foreign_keys(1)" +
 	"&_pragma=journal_mode(WAL)" +
-	"&_pragma=synchronous(NORMAL)" +
-	"&_pragma=cache_size(-65536)"
+	"&_pragma=synchronous(NORMAL)"
 
 // Open opens the SQLite database at path, creating the file if it is
 // missing, and brings its schema up to date. It fails with an error
@@ -195,9 +193,35 @@ func (s *Store) apply(ctx context.Context, m migration) error {
 // Anything fn wrote is rolled back if it or the commit fails, or if ctx is
 // cancelled before the commit.
 func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return s.writeCache(ctx, 0, fn)
+}
+
+// bigCacheKiB is the page cache a large import gets: with SQLite's default
+// 2 MiB, a million-row import spills index pages and slows several-fold,
+// while keeping 64 MiB on every connection makes small commits slower
+// (freeing the larger cache costs more than it saves them).
+const bigCacheKiB = 64 << 10
+
+// writeCache is write with the connection's page cache raised to cacheKiB
+// for the transaction, if cacheKiB is positive.
+func (s *Store) writeCache(ctx context.Context, cacheKiB int, fn func(tx *sql.Tx) error) error {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	tx, err := s.db.BeginTx(ctx, nil)
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("connect: %w", err)
+	}
+	defer conn.Close()
+	if cacheKiB > 0 {
+		if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", cacheKiB)); err != nil {
+			return fmt.Errorf("raise page cache: %w", err)
+		}
+		defer func() {
+			// Give the memory back; if this fails the connection keeps the larger cache.
+			_, _ = conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA cache_size = -2000")
+		}()
+	}
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
