@@ -180,6 +180,7 @@ they name different sponsors) the conflict is printed, never merged.`,
 			if err != nil {
 				return err
 			}
+			rankRecords(recs, args[0])
 			all, err := st.Actors(ctx)
 			if err != nil {
 				return err
@@ -195,6 +196,9 @@ they name different sponsors) the conflict is printed, never merged.`,
 			}
 			if jsonOut {
 				return writeJSON(a.stdout, map[string]any{"query": args[0], "records": recs, "conflicts": conflicts})
+			}
+			if len(recs) > 1 {
+				fmt.Fprintf(a.stdout, "%q names %d records from %d sources; first the one that tracks it as a group of its own.\n\n", args[0], len(recs), countSources(recs))
 			}
 			for i, r := range recs {
 				if i > 0 {
@@ -293,4 +297,42 @@ func firstNonEmpty(vs ...string) string {
 		}
 	}
 	return ""
+}
+
+// rankRecords orders the records an alias resolves to: a record named
+// exactly so first, then records that keep the group apart (no merges),
+// ATT&CK before other sources, then by source and id.
+func rankRecords(recs []intel.Actor, query string) {
+	key := intel.NameKey(query)
+	rank := func(r intel.Actor) int {
+		n := 0
+		if intel.NameKey(r.Name) != key {
+			n += 4
+		}
+		if len(r.Merges) > 0 {
+			n += 2
+		}
+		if r.Source != "mitre-attack" {
+			n++
+		}
+		return n
+	}
+	sort.SliceStable(recs, func(i, j int) bool {
+		ri, rj := rank(recs[i]), rank(recs[j])
+		if ri != rj {
+			return ri < rj
+		}
+		if recs[i].Source != recs[j].Source {
+			return recs[i].Source < recs[j].Source
+		}
+		return recs[i].ID < recs[j].ID
+	})
+}
+
+func countSources(recs []intel.Actor) int {
+	seen := map[string]bool{}
+	for _, r := range recs {
+		seen[r.Source] = true
+	}
+	return len(seen)
 }
