@@ -1,0 +1,3 @@
+// Package archtest holds tests of the code's architecture: stage packages
+// stay pure (no storage, HTTP or CLI below them).
+package archtest
