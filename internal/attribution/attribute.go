@@ -17,6 +17,10 @@ import (
 // intrusion to be attributed; below it the intrusion is "unattributed".
 const Threshold = 0.5
 
+// MaxConfidence is the highest STIX confidence an attribution gets: the
+// evidence is indirect, so it stays short of certainty.
+const MaxConfidence = 95
+
 // Prior is the log-odds every candidate starts from before evidence:
 // a 5% chance that an actor linked by some indicator is the one.
 var Prior = math.Log(0.05 / 0.95)
@@ -412,12 +416,14 @@ func score(c *cand, sponsor string) Candidate {
 	slices.SortStableFunc(c.factors, func(a, b Factor) int {
 		return cmp.Or(cmp.Compare(b.Weight, a.Weight), strings.Compare(a.Kind, b.Kind), strings.Compare(a.Detail, b.Detail))
 	})
-	p := 1 / (1 + math.Exp(-logit))
+	p := min(1/(1+math.Exp(-logit)), float64(MaxConfidence)/100)
 	conf := int(math.Round(p * 100))
 	if len(kinds) < 2 {
 		conf = min(conf, 69) // one kind of evidence alone is never high confidence
 	}
-	conf = max(conf, 1)
+	// Attribution from network evidence is never certain: cap at the top of
+	// ICD 203's "almost certain" band short of 100.
+	conf = min(max(conf, 1), MaxConfidence)
 	return Candidate{
 		ActorID:    c.rec.id,
 		ActorName:  c.rec.name,

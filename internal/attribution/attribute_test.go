@@ -234,6 +234,11 @@ func TestAttribute(t *testing.T) {
 			if got.IntrusionID != tt.in.ID {
 				t.Errorf("IntrusionID = %q, want %q", got.IntrusionID, tt.in.ID)
 			}
+			for _, c := range got.Candidates {
+				if c.Confidence > attribution.MaxConfidence || c.Score > float64(attribution.MaxConfidence)/100 {
+					t.Errorf("%s: confidence %d, score %.3f above the cap %d", c.ActorName, c.Confidence, c.Score, attribution.MaxConfidence)
+				}
+			}
 			if got.Attributed != tt.wantAttributed {
 				t.Errorf("Attributed = %v, want %v; summary %q; candidates %+v", got.Attributed, tt.wantAttributed, got.Summary, got.Candidates)
 			}
