@@ -136,7 +136,7 @@ func (a *app) runIngest(ctx context.Context, files []string, fl ingestFlags) ([]
 				return all, fmt.Errorf("interrupted in %s; progress up to the last commit is saved, run the same command again to resume: %w", path, err)
 			}
 			failed = append(failed, err)
-			fmt.Fprintf(a.stderr, "%s: %v\n", path, err)
+			fmt.Fprintf(a.stderr, "%v\n", err)
 			continue
 		}
 		if reported > maxReportedErrors {
@@ -166,7 +166,13 @@ func (a *app) runIngest(ctx context.Context, files []string, fl ingestFlags) ([]
 			a.printAnalysisSummary(an)
 		}
 	}
-	return all, errors.Join(failed...)
+	if len(failed) > 0 {
+		if len(failed) == len(files) {
+			return all, fmt.Errorf("no input could be ingested (see above)")
+		}
+		return all, fmt.Errorf("%d of %d inputs failed (see above); the others were ingested", len(failed), len(files))
+	}
+	return all, nil
 }
 
 func (a *app) compileIndicators(ctx context.Context, st store.Store) (*sweep.Set, error) {
