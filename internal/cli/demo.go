@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -151,7 +150,8 @@ func (a *app) printLiaisonReport(an store.Analysis, orgs []org.Organisation, agr
 	}
 
 	fmt.Fprintf(w, "PACTWATCH LIAISON BRIEF\n=======================\n")
-	fmt.Fprintf(w, "%d intrusions into %d monitored organisations; %d attributed to an actor.\n\n", len(an.Intrusions), len(orgs), countAttributed(an.Attributions))
+	fmt.Fprintf(w, "%d intrusions into %d monitored organisations; %d attributed to an actor.\n", len(an.Intrusions), len(orgs), countAttributed(an.Attributions))
+	fmt.Fprintf(w, "Findings: ! potential violation, ? needs assessment. Chain: incursion, attribution, exfiltration,\nbenefit conferred, information used; E established, S supported, - not established.\n\n")
 
 	for _, ag := range agreements {
 		var fs []pact.Finding
@@ -162,10 +162,16 @@ func (a *app) printLiaisonReport(an store.Analysis, orgs []org.Organisation, agr
 		}
 		fmt.Fprintf(w, "%s  %s\n", ag.ID, ag.Title)
 		fmt.Fprintf(w, "  signed %s; effective %s\n", ag.Signed.Format("Mon 2006-01-02"), effectiveText(ag))
-		c := pact.Counts(ag, fs, pact.CountOptions{})[0]
-		fmt.Fprintf(w, "  intrusions by a counterparty's actors against the other party: %d before, %d after the effective date\n", c.Before, c.After)
-		if !c.FirstAfter.IsZero() {
-			fmt.Fprintf(w, "  first intrusion after it: %s, %d day(s) later\n", c.FirstAfter.UTC().Format("Mon 2006-01-02 15:04 UTC"), c.FirstAfterDelayDays)
+		if cs := pact.Counts(ag, fs, pact.CountOptions{}); len(cs) > 0 {
+			c := cs[0]
+			fmt.Fprintf(w, "  intrusions by a counterparty's actors against the other party: %d before, %d after the effective date (%d-day windows)\n", c.Before, c.After, c.BeforeDays)
+			if !c.FirstAfter.IsZero() {
+				fmt.Fprintf(w, "  first intrusion after it: %s, %s\n", c.FirstAfter.UTC().Format("Mon 2006-01-02 15:04 UTC"), delayText(c.FirstAfterDelayDays))
+				if in, ok := ins[c.FirstAfterIntrusion]; ok {
+					o := byOrg[in.OrgID]
+					fmt.Fprintf(w, "    %s  %s (%s, %s), %s\n    %s\n", in.ID, name(in.OrgID), o.Sector, o.Country, in.Status, attr[in.ID].Summary)
+				}
+			}
 		}
 		verdicts := map[pact.Verdict][]pact.Finding{}
 		for _, f := range fs {
@@ -173,13 +179,18 @@ func (a *app) printLiaisonReport(an store.Analysis, orgs []org.Organisation, agr
 		}
 		fmt.Fprintf(w, "  findings: %d potential violations, %d need assessment, %d outside scope\n",
 			len(verdicts[pact.PotentialViolation]), len(verdicts[pact.NeedsAssessment]), len(verdicts[pact.OutsideScope]))
-		pv := verdicts[pact.PotentialViolation]
-		sort.Slice(pv, func(i, j int) bool { return ins[pv[i].IntrusionID].Start.Before(ins[pv[j].IntrusionID].Start) })
-		for _, f := range pv {
-			in := ins[f.IntrusionID]
-			fmt.Fprintf(w, "   ! %s  %s  %s (%s), %s, %s\n      attributed to %s; intent %s; chain %s\n",
-				in.Start.UTC().Format("2006-01-02"), f.IntrusionID, name(in.OrgID), byOrg[in.OrgID].Sector, byOrg[in.OrgID].Country, in.Status,
-				actorText(attr[f.IntrusionID]), intents[f.IntrusionID].Class, chainWords(f.Chain))
+		for _, v := range []struct {
+			verdict pact.Verdict
+			mark    string
+		}{{pact.PotentialViolation, "!"}, {pact.NeedsAssessment, "?"}} {
+			list := verdicts[v.verdict]
+			sort.Slice(list, func(i, j int) bool { return ins[list[i].IntrusionID].Start.Before(ins[list[j].IntrusionID].Start) })
+			for _, f := range list {
+				in := ins[f.IntrusionID]
+				fmt.Fprintf(w, "   %s %s  %s  %s (%s, %s), %s; %s; intent %s; chain %s\n",
+					v.mark, in.Start.UTC().Format("2006-01-02"), f.IntrusionID, name(in.OrgID), byOrg[in.OrgID].Sector, byOrg[in.OrgID].Country, in.Status,
+					actorText(attr[f.IntrusionID]), intents[f.IntrusionID].Class, chainText(f.Chain))
+			}
 		}
 		fmt.Fprintln(w)
 	}
@@ -224,11 +235,12 @@ func countAttributed(rs []attribution.Result) int {
 	return n
 }
 
-// chainWords prints the enforcement chain as "incursion established, ...".
-func chainWords(links []pact.Link) string {
-	parts := make([]string, len(links))
-	for i, l := range links {
-		parts[i] = fmt.Sprintf("%s %s", l.Name, l.Status)
+func delayText(days int) string {
+	switch days {
+	case 0:
+		return "the same day"
+	case 1:
+		return "1 day later: the very next day"
 	}
-	return strings.Join(parts, ", ")
+	return fmt.Sprintf("%d days later", days)
 }
