@@ -56,4 +56,15 @@
 // held against a counterparty in equal windows before and after the effective
 // date, overall and per actor, with the first intrusion after the effective
 // date and its delay in days.
+//
+// # Compliance statistics
+//
+// Rates adds the statistics to those counts, per agreement, per actor and
+// per sponsor state: the rate ratio (after over before) with the exact
+// conditional test of two Poisson counts and its Clopper–Pearson interval
+// (PoissonRatioTest, BinomTest: R's poisson.test and binom.test), and the
+// change points of the weekly series (Weekly, ChangePoints: an exact
+// penalised Poisson segmentation), which may fall on a date other than the
+// agreement's. Rate's JSON form writes infinite and undefined ratios as
+// null with a flag, since JSON has no infinities.
 package pact
