@@ -28,8 +28,8 @@ func TestDecode(t *testing.T) {
 		},
 		{
 			name: "host wins over in_iface; unknown event type keeps common fields",
-			line: `{"timestamp":"2018-07-05T15:01:09.820360-0400","host":"sensor-1","in_iface":"en0","event_type":"quic","src_ip":"10.0.0.1","dest_ip":"10.0.0.2","proto":"UDP","quic":{"sni":"ignored"}}`,
-			want: telemetry.Event{Time: ts, Format: "eve", Kind: "quic", Sensor: "sensor-1", Proto: "udp",
+			line: `{"timestamp":"2018-07-05T15:01:09.820360-0400","host":"sensor-1","in_iface":"en0","event_type":"mqtt","src_ip":"10.0.0.1","dest_ip":"10.0.0.2","proto":"UDP","mqtt":{"publish":{"topic":"ignored.example"}}}`,
+			want: telemetry.Event{Time: ts, Format: "eve", Kind: "mqtt", Sensor: "sensor-1", Proto: "udp",
 				SrcIP: netip.MustParseAddr("10.0.0.1"), DstIP: netip.MustParseAddr("10.0.0.2")},
 		},
 		{
