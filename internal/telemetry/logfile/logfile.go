@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/pactwatch/pactwatch/internal/telemetry"
@@ -63,8 +64,12 @@ type Reader struct {
 	format telemetry.Format
 	dec    telemetry.Decoder
 	key    string
-	off    int64
-	line   int64
+	head   []byte // the first up-to-HeadSize decompressed bytes Key digests
+	off    int64  // just after the last newline-terminated line consumed
+	line   int64  // newline-terminated lines consumed
+	cur    int64  // number of the line readLine returned last
+	tail   int64  // bytes of an unterminated final line consumed after off
+	eof    bool   // the input ended: readLine returns io.EOF from now on
 	max    int
 	long   []byte
 }
@@ -112,7 +117,10 @@ func NewReader(name string, r io.Reader, opt Options) (*Reader, error) {
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
 		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
-	sum := sha256.Sum256(head)
+	// Keep a copy: the buffer behind head is reused once reading starts,
+	// and PrefixKeys digests prefixes of it later.
+	rd.head = bytes.Clone(head)
+	sum := sha256.Sum256(rd.head)
 	rd.key = hex.EncodeToString(sum[:])
 
 	if opt.FieldMap != nil {
@@ -187,7 +195,7 @@ func (r *Reader) skip(offset, line int64) error {
 	for r.off < offset {
 		b, _, err := r.readLine()
 		if errors.Is(err, io.EOF) {
-			return fmt.Errorf("resume %s at offset %d: input ends at %d", r.name, offset, r.off)
+			return fmt.Errorf("resume %s at offset %d: input ends at %d", r.name, offset, r.off+r.tail)
 		}
 		var tooLong *lineTooLongError
 		if err != nil && !errors.As(err, &tooLong) {
@@ -214,11 +222,16 @@ func (e *lineTooLongError) Error() string {
 
 func (e *lineTooLongError) Unwrap() error { return telemetry.ErrLineTooLong }
 
-// readLine returns the next line without its line ending (LF or CRLF), the
-// offset of its first byte, and advances Offset and Line. A line longer than
-// the cap is consumed and reported as *lineTooLongError.
+// readLine returns the next line without its line ending (LF or CRLF) and
+// the offset of its first byte, and sets cur to its line number. A
+// newline-terminated line advances Offset and Line; an unterminated final
+// line does not: it only sets tail, and the input counts as ended. A line
+// longer than the cap is consumed and reported as *lineTooLongError.
 func (r *Reader) readLine() ([]byte, int64, error) {
 	start := r.off
+	if r.eof {
+		return nil, start, io.EOF
+	}
 	b, err := r.br.ReadSlice('\n')
 	switch {
 	case err == nil:
@@ -235,8 +248,7 @@ func (r *Reader) readLine() ([]byte, int64, error) {
 				if err != nil && !errors.Is(err, io.EOF) {
 					return nil, start, fmt.Errorf("read %s: %w", r.name, err)
 				}
-				r.off += n
-				r.line++
+				r.consumed(n, err == nil)
 				if cap(r.long) > 4*HeadSize {
 					r.long = nil
 				}
@@ -250,13 +262,15 @@ func (r *Reader) readLine() ([]byte, int64, error) {
 		b = r.long
 	case errors.Is(err, io.EOF):
 		if len(b) == 0 {
+			r.eof = true
 			return nil, start, io.EOF
 		}
 	default:
 		return nil, start, fmt.Errorf("read %s: %w", r.name, err)
 	}
-	r.off += int64(len(b))
-	r.line++
+	// err is nil for a newline-terminated line, io.EOF for a final line
+	// without one.
+	r.consumed(int64(len(b)), err == nil)
 	if n := len(b); n > 0 && b[n-1] == '\n' {
 		b = b[:n-1]
 	}
@@ -269,25 +283,45 @@ func (r *Reader) readLine() ([]byte, int64, error) {
 	return b, start, nil
 }
 
+// consumed accounts for a line of n bytes just read: a terminated one moves
+// Offset and Line past it; an unterminated one can only be the last, so it
+// is held in tail and the input ends.
+func (r *Reader) consumed(n int64, terminated bool) {
+	r.cur = r.line + 1
+	if terminated {
+		r.off += n
+		r.line++
+		return
+	}
+	r.tail = n
+	r.eof = true
+}
+
 // Next reads the next event into ev, which it resets first. It returns
 // io.EOF at the end of the input and a *telemetry.ParseError (with ev holding
 // only its Source) for one bad line; the caller may keep calling Next after a
 // ParseError. Any other error (a read or decompression failure) ends the
 // input.
+//
+// A final line without a newline is decoded like any other (a complete file
+// may lack its last newline), but it may also be a line the sensor is still
+// writing: Offset and Line stay before it and Tail reports its length, so a
+// checkpoint taken at Offset reads it again, whole, next time. After it Next
+// returns io.EOF even if the file has grown meanwhile.
 func (r *Reader) Next(ev *telemetry.Event) error {
 	for {
 		line, start, err := r.readLine()
 		if err != nil {
 			if tl := (*lineTooLongError)(nil); errors.As(err, &tl) {
-				*ev = telemetry.Event{Source: telemetry.Source{File: r.name, Line: r.line, Offset: start, Length: int(tl.n)}}
-				return &telemetry.ParseError{File: r.name, Line: r.line, Offset: start, Err: err}
+				*ev = telemetry.Event{Source: telemetry.Source{File: r.name, Line: r.cur, Offset: start, Length: int(tl.n)}}
+				return &telemetry.ParseError{File: r.name, Line: r.cur, Offset: start, Err: err}
 			}
 			return err
 		}
 		if r.dec == nil { // empty input
 			continue
 		}
-		src := telemetry.Source{File: r.name, Line: r.line, Offset: start, Length: len(line)}
+		src := telemetry.Source{File: r.name, Line: r.cur, Offset: start, Length: len(line)}
 		*ev = telemetry.Event{Source: src}
 		ok, err := r.dec.Decode(line, ev)
 		if err != nil {
@@ -296,7 +330,7 @@ func (r *Reader) Next(ev *telemetry.Event) error {
 			if !errors.As(err, &pe) {
 				pe = &telemetry.ParseError{Err: err}
 			}
-			pe.File, pe.Line, pe.Offset = r.name, r.line, start
+			pe.File, pe.Line, pe.Offset = r.name, r.cur, start
 			return pe
 		}
 		if ok {
@@ -317,17 +351,64 @@ func (r *Reader) Format() string {
 // Name returns the input's name as events carry it.
 func (r *Reader) Name() string { return r.name }
 
-// Offset returns the decompressed byte offset just after the last line
-// consumed.
+// Offset returns the decompressed byte offset just after the last
+// newline-terminated line consumed: the position to checkpoint and to
+// resume from (Options.Offset). An unterminated final line that Next has
+// returned lies beyond it; see Tail.
 func (r *Reader) Offset() int64 { return r.off }
 
-// Line returns the number of lines consumed so far.
+// Line returns the number of newline-terminated lines consumed so far (the
+// Options.Line that goes with Offset). An unterminated final line that Next
+// has returned is line Line()+1.
 func (r *Reader) Line() int64 { return r.line }
 
-// Key returns a stable identity of the input for checkpoints: the hex
-// SHA-256 of its first up-to-64 KiB of decompressed content, so a renamed
-// or appended file keeps its key.
+// Tail returns the length in bytes of the unterminated final line Next has
+// returned (its event or ParseError), or 0 if there was none: Offset+Tail
+// is everything consumed. Such a line may still be being written; a caller
+// that checkpoints at Offset reads it again next time, so it should count
+// it as provisional.
+func (r *Reader) Tail() int64 { return r.tail }
+
+// Key returns an identity of the input for checkpoints: the hex SHA-256 of
+// its first HeadLen bytes of decompressed content. A renamed file, or one
+// appended to after its first 64 KiB (HeadSize), keeps its key; a smaller
+// file's key changes as it grows, and PrefixKeys recognises the earlier
+// version.
 func (r *Reader) Key() string { return r.key }
+
+// HeadLen returns how many leading bytes of decompressed content Key
+// digests: HeadSize, or the whole content of a smaller input.
+func (r *Reader) HeadLen() int { return len(r.head) }
+
+// PrefixKeys returns, for each length in lengths from 0 to HeadLen, the key
+// an input consisting of just the first length bytes of this one would have
+// had: the hex SHA-256 of that prefix. An earlier, shorter version of a
+// growing file had the key PrefixKeys gives for its HeadLen, which is how a
+// checkpoint taken before the file grew is found again. Lengths outside
+// that range are left out. It hashes the head once, however many lengths
+// it is given.
+func (r *Reader) PrefixKeys(lengths []int64) map[int64]string {
+	ls := make([]int64, 0, len(lengths))
+	for _, l := range lengths {
+		if l >= 0 && l <= int64(len(r.head)) {
+			ls = append(ls, l)
+		}
+	}
+	slices.Sort(ls)
+	ls = slices.Compact(ls)
+	keys := make(map[int64]string, len(ls))
+	h := sha256.New()
+	var done int64
+	sum := make([]byte, 0, sha256.Size)
+	for _, l := range ls {
+		h.Write(r.head[done:l])
+		done = l
+		// Sum appends the digest so far without changing the hash state,
+		// so the next prefix continues from here.
+		keys[l] = hex.EncodeToString(h.Sum(sum[:0]))
+	}
+	return keys
+}
 
 // Close releases the input (the file Open opened; NewReader's reader is the
 // caller's to close).
