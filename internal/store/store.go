@@ -63,6 +63,13 @@ type Store interface {
 	// the byte offset just after the last committed line and its line count.
 	// A never-seen key gives zeros and no error.
 	Checkpoint(ctx context.Context, key string) (Checkpoint, error)
+	// Checkpoints returns the stored checkpoints of those keys that have
+	// one, ordered by key; keys without one are left out.
+	Checkpoints(ctx context.Context, keys []string) ([]Checkpoint, error)
+	// CheckpointHeadLengths returns the distinct positive HeadLen values of
+	// the stored checkpoints, ascending: the prefix lengths whose digests a
+	// grown input compares with stored keys to find its earlier version.
+	CheckpointHeadLengths(ctx context.Context) ([]int64, error)
 	// CommitBatch stores matched events and advances the input's checkpoint
 	// in one transaction: after a crash both are stored or neither is, so
 	// resuming from Checkpoint loses and repeats nothing. Events are keyed
@@ -70,6 +77,11 @@ type Store interface {
 	// (field, value, indicator id, type, indicator): a batch re-sent after a
 	// crash inserts nothing twice. The checkpoint never moves backwards: a
 	// stale batch's hits are merged but its smaller offset is ignored.
+	//
+	// Hits stored at or beyond an input's checkpoint offset are provisional:
+	// they come from an unterminated last line, which the next run reads
+	// again. Before storing its own hits, CommitBatch removes those of
+	// b.Checkpoint.Key and, if set, of b.Continues.
 	CommitBatch(ctx context.Context, b Batch) error
 	// Hits returns every stored matched event, ordered by event time, then
 	// input key and offset; each hit's matches in the order first committed.
@@ -108,8 +120,12 @@ type ImportStats struct {
 
 // Checkpoint is ingest progress in one input.
 type Checkpoint struct {
-	Key     string    `json:"key"`
-	File    string    `json:"file"`
+	Key  string `json:"key"`
+	File string `json:"file"`
+	// HeadLen is how many leading bytes of the input's decompressed content
+	// Key is the SHA-256 of (logfile.Reader.HeadLen); 0 when unknown. An
+	// input whose first HeadLen bytes hash to Key is this one, grown.
+	HeadLen int64     `json:"head_len"`
 	Offset  int64     `json:"offset"`
 	Line    int64     `json:"line"`
 	Events  int64     `json:"events"` // events read so far
@@ -122,6 +138,11 @@ type Checkpoint struct {
 type Batch struct {
 	Checkpoint Checkpoint
 	Hits       []intrusion.Hit
+	// Continues is the key of an earlier checkpoint this input resumed
+	// from, when that is not Checkpoint.Key: a small input that grew, and
+	// so got a new key, found by its head. Its provisional hits (beyond its
+	// checkpoint) are removed, since this input reads that line again.
+	Continues string
 }
 
 // Analysis is the full set of derived results.

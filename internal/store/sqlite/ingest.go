@@ -6,6 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/pactwatch/pactwatch/internal/intrusion"
@@ -18,21 +21,92 @@ import (
 // the hits read before it, resuming from the returned offset neither skips
 // nor repeats a committed hit.
 func (s *Store) Checkpoint(ctx context.Context, key string) (store.Checkpoint, error) {
-	cp := store.Checkpoint{Key: key}
-	var updated string
-	err := s.db.QueryRowContext(ctx, `SELECT file, byte_offset, line, events, errors, updated
-		FROM checkpoints WHERE input_key = $1`, key).
-		Scan(&cp.File, &cp.Offset, &cp.Line, &cp.Events, &cp.Errors, &updated)
-	if errors.Is(err, sql.ErrNoRows) {
-		return cp, nil
-	}
+	cps, err := s.checkpoints(ctx, []string{key})
 	if err != nil {
 		return store.Checkpoint{}, fmt.Errorf("checkpoint %q: %w", key, err)
 	}
-	if cp.Updated, err = parseTime(updated); err != nil {
-		return store.Checkpoint{}, fmt.Errorf("checkpoint %q: %w", key, err)
+	if len(cps) == 0 {
+		return store.Checkpoint{Key: key}, nil
 	}
-	return cp, nil
+	return cps[0], nil
+}
+
+// maxKeysPerQuery bounds the parameters of one IN list, well below
+// SQLite's and PostgreSQL's limits.
+const maxKeysPerQuery = 500
+
+// Checkpoints returns the stored checkpoints of those keys that have one,
+// ordered by key; keys without one are left out.
+func (s *Store) Checkpoints(ctx context.Context, keys []string) ([]store.Checkpoint, error) {
+	keys = slices.Clone(keys)
+	slices.Sort(keys)
+	keys = slices.Compact(keys)
+	var out []store.Checkpoint
+	for chunk := range slices.Chunk(keys, maxKeysPerQuery) {
+		cps, err := s.checkpoints(ctx, chunk)
+		if err != nil {
+			return nil, fmt.Errorf("checkpoints: %w", err)
+		}
+		out = append(out, cps...)
+	}
+	return out, nil
+}
+
+// checkpoints reads the checkpoints of up to maxKeysPerQuery keys, ordered
+// by key.
+func (s *Store) checkpoints(ctx context.Context, keys []string) ([]store.Checkpoint, error) {
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	params := make([]string, len(keys))
+	args := make([]any, len(keys))
+	for i, k := range keys {
+		params[i] = "$" + strconv.Itoa(i+1)
+		args[i] = k
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT input_key, file, head_len, byte_offset, line, events, errors, updated
+		FROM checkpoints WHERE input_key IN (`+strings.Join(params, ", ")+`) ORDER BY input_key`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.Checkpoint
+	for rows.Next() {
+		var (
+			cp      store.Checkpoint
+			updated string
+		)
+		if err := rows.Scan(&cp.Key, &cp.File, &cp.HeadLen, &cp.Offset, &cp.Line, &cp.Events, &cp.Errors, &updated); err != nil {
+			return nil, err
+		}
+		if cp.Updated, err = parseTime(updated); err != nil {
+			return nil, fmt.Errorf("%q: %w", cp.Key, err)
+		}
+		out = append(out, cp)
+	}
+	return out, rows.Err()
+}
+
+// CheckpointHeadLengths returns the distinct positive head lengths of the
+// stored checkpoints, ascending.
+func (s *Store) CheckpointHeadLengths(ctx context.Context) ([]int64, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT head_len FROM checkpoints WHERE head_len > 0 ORDER BY head_len`)
+	if err != nil {
+		return nil, fmt.Errorf("checkpoint head lengths: %w", err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var l int64
+		if err := rows.Scan(&l); err != nil {
+			return nil, fmt.Errorf("checkpoint head lengths: %w", err)
+		}
+		out = append(out, l)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("checkpoint head lengths: %w", err)
+	}
+	return out, nil
 }
 
 // CommitBatch stores the batch's hits and its checkpoint in one
@@ -42,6 +116,12 @@ func (s *Store) Checkpoint(ctx context.Context, key string) (store.Checkpoint, e
 // already stored is replaced (event, organisation) and its matches are
 // added to, each match keyed by (field, value, indicator id, type,
 // indicator), so a batch committed twice stores nothing twice.
+//
+// Hits at or beyond the stored checkpoint offset of b.Checkpoint.Key and of
+// b.Continues came from an unterminated last line; they are deleted first,
+// with their matches, since the batch's input has read that line again. No
+// other hit can lie there: every other hit is committed with a checkpoint
+// past it.
 //
 // The checkpoint never moves backwards: one with a smaller offset than the
 // stored one (a stale batch re-sent or redelivered) leaves it unchanged,
@@ -56,15 +136,24 @@ func (s *Store) CommitBatch(ctx context.Context, b store.Batch) error {
 		cp.Updated = time.Now()
 	}
 	err := s.write(ctx, func(tx *sql.Tx) error {
+		for _, key := range []string{cp.Key, b.Continues} {
+			if key == "" {
+				continue
+			}
+			if err := deleteProvisional(ctx, tx, key); err != nil {
+				return err
+			}
+		}
 		if err := insertHits(ctx, tx, cp.Key, b.Hits); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO checkpoints (input_key, file, byte_offset, line, events, errors, updated)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)
-			ON CONFLICT (input_key) DO UPDATE SET file = excluded.file, byte_offset = excluded.byte_offset,
-				line = excluded.line, events = excluded.events, errors = excluded.errors, updated = excluded.updated
+		_, err := tx.ExecContext(ctx, `INSERT INTO checkpoints (input_key, file, head_len, byte_offset, line, events, errors, updated)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+			ON CONFLICT (input_key) DO UPDATE SET file = excluded.file, head_len = excluded.head_len,
+				byte_offset = excluded.byte_offset, line = excluded.line, events = excluded.events,
+				errors = excluded.errors, updated = excluded.updated
 			WHERE checkpoints.byte_offset <= excluded.byte_offset`,
-			cp.Key, cp.File, cp.Offset, cp.Line, cp.Events, cp.Errors, formatTime(cp.Updated))
+			cp.Key, cp.File, cp.HeadLen, cp.Offset, cp.Line, cp.Events, cp.Errors, formatTime(cp.Updated))
 		if err != nil {
 			return fmt.Errorf("checkpoint: %w", err)
 		}
@@ -72,6 +161,19 @@ func (s *Store) CommitBatch(ctx context.Context, b store.Batch) error {
 	})
 	if err != nil {
 		return fmt.Errorf("commit batch of %q at offset %d: %w", cp.Key, cp.Offset, err)
+	}
+	return nil
+}
+
+// deleteProvisional deletes the hits of key at or beyond its stored
+// checkpoint offset (none if it has no checkpoint), with their matches.
+func deleteProvisional(ctx context.Context, tx *sql.Tx, key string) error {
+	for _, table := range []string{"hit_matches", "hits"} {
+		_, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE input_key = $1
+			AND byte_offset >= (SELECT byte_offset FROM checkpoints WHERE input_key = $2)`, key, key)
+		if err != nil {
+			return fmt.Errorf("delete provisional hits of %q: %w", key, err)
+		}
 	}
 	return nil
 }

@@ -49,6 +49,10 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"CommitBatch", testCommitBatch},
 		{"CommitBatchIdempotent", testCommitBatchIdempotent},
 		{"CheckpointMonotonic", testCheckpointMonotonic},
+		{"Checkpoints", testCheckpoints},
+		{"CheckpointHeadLengths", testCheckpointHeadLengths},
+		{"ProvisionalHitsReplaced", testProvisionalHits},
+		{"ContinuesOtherKey", testContinues},
 		{"HitsOrder", testHitsOrder},
 		{"ResumeAfterCrash", testResumeAfterCrash},
 		{"FailedBatchLeavesNothing", testFailedBatch},
@@ -532,7 +536,7 @@ func hit(key string, off int64, at time.Time, orgID string, matches ...intrusion
 }
 
 func checkpoint(key string, off int64) store.Checkpoint {
-	return store.Checkpoint{Key: key, File: "/var/log/" + key, Offset: off, Line: off / 100, Events: off / 100, Errors: 1,
+	return store.Checkpoint{Key: key, File: "/var/log/" + key, HeadLen: min(off+50, 64<<10), Offset: off, Line: off / 100, Events: off / 100, Errors: 1,
 		Updated: base.Add(time.Duration(off) * time.Millisecond)}
 }
 
@@ -636,6 +640,161 @@ func testCheckpointMonotonic(t *testing.T, open Opener) {
 		t.Errorf("Hits after a stale batch = %d, want 3", len(got))
 	}
 }
+
+func testCheckpoints(t *testing.T, open Opener) {
+	s := opened(t, open)
+	ctx := t.Context()
+	if got := must[[]store.Checkpoint](t, "Checkpoints")(s.Checkpoints(ctx, []string{"a", "b"})); len(got) != 0 {
+		t.Errorf("Checkpoints on an empty store = %+v, want none", got)
+	}
+	// More keys than one query's parameters, few of them stored.
+	var keys []string
+	for i := range 1200 {
+		keys = append(keys, fmt.Sprintf("key-%04d", i))
+	}
+	stored := []string{"key-1100", "key-0000", "key-0599"}
+	var want []store.Checkpoint
+	for i, k := range stored {
+		cp := checkpoint(k, int64(i+1)*100)
+		if err := s.CommitBatch(ctx, store.Batch{Checkpoint: cp}); err != nil {
+			t.Fatalf("CommitBatch(%s) = %v", k, err)
+		}
+		want = append(want, cp)
+	}
+	sort.Slice(want, func(i, j int) bool { return want[i].Key < want[j].Key })
+	keys = append(keys, "key-0599", "never-seen") // a duplicate and an unknown key
+	got := must[[]store.Checkpoint](t, "Checkpoints")(s.Checkpoints(ctx, keys))
+	if diff := cmp.Diff(want, got, cmpOpts); diff != "" {
+		t.Errorf("Checkpoints(%d keys) (-want +got):\n%s", len(keys), diff)
+	}
+	for _, w := range want {
+		if cp := must[store.Checkpoint](t, "Checkpoint")(s.Checkpoint(ctx, w.Key)); !cmp.Equal(w, cp, cmpOpts) {
+			t.Errorf("Checkpoint(%s) = %+v, want %+v", w.Key, cp, w)
+		}
+	}
+	if got := must[[]store.Checkpoint](t, "Checkpoints")(s.Checkpoints(ctx, nil)); len(got) != 0 {
+		t.Errorf("Checkpoints(no keys) = %+v, want none", got)
+	}
+}
+
+func testCheckpointHeadLengths(t *testing.T, open Opener) {
+	s := opened(t, open)
+	ctx := t.Context()
+	if got := must[[]int64](t, "CheckpointHeadLengths")(s.CheckpointHeadLengths(ctx)); len(got) != 0 {
+		t.Errorf("CheckpointHeadLengths on an empty store = %v, want none", got)
+	}
+	for i, hl := range []int64{700, 65536, 0, 120, 700, 65536, 90} {
+		cp := checkpoint(fmt.Sprintf("k%d", i), 100)
+		cp.HeadLen = hl
+		if err := s.CommitBatch(ctx, store.Batch{Checkpoint: cp}); err != nil {
+			t.Fatalf("CommitBatch = %v", err)
+		}
+	}
+	got := must[[]int64](t, "CheckpointHeadLengths")(s.CheckpointHeadLengths(ctx))
+	if diff := cmp.Diff([]int64{90, 120, 700, 65536}, got); diff != "" {
+		t.Errorf("CheckpointHeadLengths: distinct, positive, ascending (-want +got):\n%s", diff)
+	}
+	// A checkpoint that moves on keeps one head length per key.
+	cp := checkpoint("k6", 200)
+	cp.HeadLen = 250
+	if err := s.CommitBatch(ctx, store.Batch{Checkpoint: cp}); err != nil {
+		t.Fatalf("CommitBatch = %v", err)
+	}
+	if got := must[store.Checkpoint](t, "Checkpoint")(s.Checkpoint(ctx, "k6")); got.HeadLen != 250 {
+		t.Errorf("Checkpoint(k6).HeadLen = %d, want 250", got.HeadLen)
+	}
+	got = must[[]int64](t, "CheckpointHeadLengths")(s.CheckpointHeadLengths(ctx))
+	if diff := cmp.Diff([]int64{120, 250, 700, 65536}, got); diff != "" {
+		t.Errorf("CheckpointHeadLengths after k6 moved (-want +got):\n%s", diff)
+	}
+}
+
+// testProvisionalHits commits a hit from an unterminated last line (at the
+// checkpoint offset) and then the same line read again, complete: the
+// second version replaces the first, matches included.
+func testProvisionalHits(t *testing.T, open Opener) {
+	s := opened(t, open)
+	ctx := t.Context()
+	half := intrusion.Match{Field: "domain", Value: "evil.ex", IndicatorID: "indicator--half", Type: "domain", Indicator: "evil.ex"}
+	whole := intrusion.Match{Field: "domain", Value: "evil.example", IndicatorID: "indicator--whole", Type: "domain", Indicator: "evil.example"}
+	first := store.Batch{Checkpoint: checkpoint("k", 300), Hits: []intrusion.Hit{
+		hit("k", 0, base, "o"), hit("k", 100, base.Add(time.Second), "o"),
+		hit("k", 300, base.Add(3*time.Second), "half-org", half), // the unterminated line
+	}}
+	if err := s.CommitBatch(ctx, first); err != nil {
+		t.Fatalf("CommitBatch = %v", err)
+	}
+	if got := must[[]intrusion.Hit](t, "Hits")(s.Hits(ctx)); len(got) != 3 {
+		t.Fatalf("Hits = %d, want 3 (the provisional one included)", len(got))
+	}
+	// Reading on from the checkpoint: the line at 300, now complete,
+	// replaces the provisional hit and its matches.
+	second := store.Batch{Checkpoint: checkpoint("k", 600), Hits: []intrusion.Hit{
+		hit("k", 300, base.Add(3*time.Second), "o", whole),
+		hit("k", 450, base.Add(4*time.Second), "o"),
+	}}
+	if err := s.CommitBatch(ctx, second); err != nil {
+		t.Fatalf("CommitBatch = %v", err)
+	}
+	want := append(slicesClone(first.Hits[:2]), second.Hits...)
+	got := must[[]intrusion.Hit](t, "Hits")(s.Hits(ctx))
+	if diff := cmp.Diff(want, got, cmpOpts); diff != "" {
+		t.Errorf("Hits after the provisional line was read again (-want +got):\n%s", diff)
+	}
+	// The same run repeated (nothing new, the last line still unterminated)
+	// stores the same.
+	again := store.Batch{Checkpoint: checkpoint("k", 600), Hits: []intrusion.Hit{hit("k", 600, base.Add(5*time.Second), "o")}}
+	for range 2 {
+		if err := s.CommitBatch(ctx, again); err != nil {
+			t.Fatalf("CommitBatch = %v", err)
+		}
+	}
+	if got := must[[]intrusion.Hit](t, "Hits")(s.Hits(ctx)); len(got) != 5 {
+		t.Errorf("Hits after re-reading an unterminated line twice = %d, want 5", len(got))
+	}
+}
+
+// testContinues commits under a new key a batch that continues an earlier
+// key's checkpoint (a small file that grew): the earlier key's provisional
+// hit goes, its committed hits and checkpoint stay.
+func testContinues(t *testing.T, open Opener) {
+	s := opened(t, open)
+	ctx := t.Context()
+	old := store.Batch{Checkpoint: checkpoint("old", 300), Hits: []intrusion.Hit{
+		hit("old", 0, base, "o"), hit("old", 300, base.Add(3*time.Second), "o"),
+	}}
+	other := store.Batch{Checkpoint: checkpoint("other", 100), Hits: []intrusion.Hit{hit("other", 100, base.Add(time.Hour), "o")}}
+	for _, b := range []store.Batch{old, other} {
+		if err := s.CommitBatch(ctx, b); err != nil {
+			t.Fatalf("CommitBatch = %v", err)
+		}
+	}
+	cont := checkpoint("new", 500)
+	cont.HeadLen = 520
+	next := store.Batch{Checkpoint: cont, Continues: "old", Hits: []intrusion.Hit{hit("new", 300, base.Add(3*time.Second), "o")}}
+	if err := s.CommitBatch(ctx, next); err != nil {
+		t.Fatalf("CommitBatch(continues old) = %v", err)
+	}
+	got := must[[]intrusion.Hit](t, "Hits")(s.Hits(ctx))
+	if diff := cmp.Diff([]string{"old@0", "new@300", "other@100"}, hitKeys(got)); diff != "" {
+		t.Errorf("Hits after continuing (-want +got):\n%s", diff)
+	}
+	if cp := must[store.Checkpoint](t, "Checkpoint")(s.Checkpoint(ctx, "old")); !cmp.Equal(old.Checkpoint, cp, cmpOpts) {
+		t.Errorf("Checkpoint(old) = %+v, want it unchanged: %+v", cp, old.Checkpoint)
+	}
+	if cp := must[store.Checkpoint](t, "Checkpoint")(s.Checkpoint(ctx, "new")); !cmp.Equal(cont, cp, cmpOpts) {
+		t.Errorf("Checkpoint(new) = %+v, want %+v", cp, cont)
+	}
+	// Continuing a key that has no checkpoint removes nothing.
+	if err := s.CommitBatch(ctx, store.Batch{Checkpoint: checkpoint("third", 50), Continues: "no-such-key"}); err != nil {
+		t.Fatalf("CommitBatch(continues unknown) = %v", err)
+	}
+	if got := must[[]intrusion.Hit](t, "Hits")(s.Hits(ctx)); len(got) != 3 {
+		t.Errorf("Hits after continuing an unknown key = %d, want 3", len(got))
+	}
+}
+
+func slicesClone[T any](s []T) []T { return append([]T(nil), s...) }
 
 func hitKeys(hits []intrusion.Hit) []string {
 	var out []string
