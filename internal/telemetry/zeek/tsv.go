@@ -152,13 +152,15 @@ func (d *TSVDecoder) Decode(line []byte, ev *telemetry.Event) (bool, error) {
 			d.v.text[s] = nil
 			continue
 		}
-		f = d.unescape(f)
-		d.v.text[s] = f
 		if listSlot[s] {
+			// Split before unescaping: Zeek writes a set separator inside
+			// an element as \x2c.
 			for item := range bytes.SplitSeq(f, d.setSep) {
-				d.v.list[s] = append(d.v.list[s], item)
+				d.v.list[s] = append(d.v.list[s], d.unescape(item))
 			}
 		}
+		f = d.unescape(f)
+		d.v.text[s] = f
 	}
 	ev.Format = TSVName
 	path := d.path

@@ -1,9 +1,12 @@
 package zeek
 
 import (
+	"bytes"
 	"errors"
+	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/pactwatch/pactwatch/internal/telemetry"
 )
@@ -49,6 +52,20 @@ const (
 	sP
 	sOrigFilenames
 	sRespFilenames
+	sSeenIndicator
+	sSeenType
+	sSources
+	sFrom
+	sTo
+	sCC
+	sReplyTo
+	sXOrigIP
+	sSanEmail
+	sSanURI
+	sCertFPs
+	sName
+	sClientAddr
+	sServerAddr
 	nSlots
 )
 
@@ -90,6 +107,21 @@ var slotNames = map[string]slot{
 	"p":              sP,
 	"orig_filenames": sOrigFilenames,
 	"resp_filenames": sRespFilenames,
+
+	"seen.indicator":      sSeenIndicator,
+	"seen.indicator_type": sSeenType,
+	"sources":             sSources,
+	"from":                sFrom,
+	"to":                  sTo,
+	"cc":                  sCC,
+	"reply_to":            sReplyTo,
+	"x_originating_ip":    sXOrigIP,
+	"san.email":           sSanEmail,
+	"san.uri":             sSanURI,
+	"cert_chain_fps":      sCertFPs,
+	"name":                sName,
+	"client_addr":         sClientAddr,
+	"server_addr":         sServerAddr,
 }
 
 // fieldName is the inverse of slotNames, for error messages.
@@ -105,6 +137,7 @@ var fieldName = func() [nSlots]string {
 var listSlot = [nSlots]bool{
 	sAnswers: true, sTxHosts: true, sRxHosts: true, sSanDNS: true, sSanIP: true,
 	sRcptTo: true, sOrigFilenames: true, sRespFilenames: true,
+	sSources: true, sTo: true, sCC: true, sSanEmail: true, sSanURI: true, sCertFPs: true,
 }
 
 // values holds the raw text of one record's mapped fields. Byte slices point
@@ -152,7 +185,7 @@ func (v *values) apply(ev *telemetry.Event, path string) error {
 	ev.Kind = path
 	var err error
 	if v.has[sTS] {
-		if ev.Time, err = telemetry.ParseTime(string(v.text[sTS])); err != nil {
+		if ev.Time, err = parseTS(v.text[sTS]); err != nil {
 			return telemetry.FieldError("ts", err)
 		}
 	}
@@ -182,6 +215,17 @@ func (v *values) apply(ev *telemetry.Event, path string) error {
 	if !ev.DstIP.IsValid() && v.has[sDst] {
 		if ev.DstIP, err = telemetry.ParseIP(v.str(sDst)); err != nil {
 			return telemetry.FieldError("dst", err)
+		}
+	}
+	// dhcp.log (Zeek 3+) names its endpoints client_addr/server_addr.
+	if !ev.SrcIP.IsValid() && v.has[sClientAddr] {
+		if ev.SrcIP, err = telemetry.ParseIP(v.str(sClientAddr)); err != nil {
+			return telemetry.FieldError("client_addr", err)
+		}
+	}
+	if !ev.DstIP.IsValid() && v.has[sServerAddr] {
+		if ev.DstIP, err = telemetry.ParseIP(v.str(sServerAddr)); err != nil {
+			return telemetry.FieldError("server_addr", err)
 		}
 	}
 	if ev.DstPort == 0 && v.has[sP] {
@@ -265,6 +309,37 @@ func (v *values) apply(ev *telemetry.Event, path string) error {
 	for _, r := range v.items(sRcptTo) {
 		ev.AddExtra("smtp.rcptto", telemetry.TypeEmail, telemetry.NormEmail(string(r)))
 	}
+	// Header addresses: only in smtp.log (sip.log has from/to SIP URIs).
+	if path == "smtp" || path == "" {
+		for _, k := range [...]struct {
+			s     slot
+			field string
+		}{{sFrom, "smtp.from"}, {sTo, "smtp.to"}, {sCC, "smtp.cc"}, {sReplyTo, "smtp.reply_to"}} {
+			for _, a := range v.items(k.s) {
+				ev.AddExtra(k.field, telemetry.TypeEmail, telemetry.NormEmail(string(a)))
+			}
+		}
+	}
+	for _, a := range v.items(sSanEmail) {
+		ev.AddExtra("x509.san_email", telemetry.TypeEmail, telemetry.NormEmail(string(a)))
+	}
+	if v.has[sXOrigIP] {
+		if a, err := telemetry.ParseIP(v.str(sXOrigIP)); err == nil && a.IsValid() {
+			ev.AddExtra("smtp.x_originating_ip", telemetry.TypeIP, a.String())
+		}
+	}
+	for _, u := range v.items(sSanURI) {
+		ev.AddExtra("x509.san_uri", telemetry.TypeURL, strings.TrimSpace(string(u)))
+	}
+	for _, h := range v.items(sCertFPs) {
+		ev.AddExtra("ssl.cert_chain_fps", telemetry.TypeHash, telemetry.NormHash(string(h)))
+	}
+	if path == "smb_files" && v.has[sName] {
+		ev.AddFile(telemetry.BaseName(v.str(sName)))
+	}
+	if v.has[sSeenIndicator] {
+		v.applyIntel(ev)
+	}
 	if v.has[sNote] {
 		ev.Signature = v.str(sNote)
 	}
@@ -272,6 +347,84 @@ func (v *values) apply(ev *telemetry.Event, path string) error {
 		ev.Signature = v.str(sMsg)
 	}
 	return nil
+}
+
+// applyIntel maps an intel.log hit: the indicator Zeek saw goes into the
+// field its Intel type names (Domain, URL or a hash when those are free,
+// and always into Extra as "intel.seen"), and the Signature names the intel
+// sources, or the indicator type when none are logged.
+func (v *values) applyIntel(ev *telemetry.Event) {
+	val := strings.TrimSpace(v.str(sSeenIndicator))
+	typ := v.str(sSeenType)
+	switch typ {
+	case "Intel::ADDR":
+		if a, err := telemetry.ParseIP(val); err == nil && a.IsValid() {
+			ev.AddExtra("intel.seen", telemetry.TypeIP, a.String())
+		}
+	case "Intel::DOMAIN":
+		if d := telemetry.NormDomain(val); telemetry.IsHostname(d) {
+			if ev.Domain == "" {
+				ev.Domain = d
+			}
+			ev.AddExtra("intel.seen", telemetry.TypeDomain, d)
+		}
+	case "Intel::URL":
+		if ev.URL == "" {
+			ev.URL = val
+		}
+		ev.AddExtra("intel.seen", telemetry.TypeURL, val)
+	case "Intel::EMAIL":
+		ev.AddExtra("intel.seen", telemetry.TypeEmail, telemetry.NormEmail(val))
+	case "Intel::FILE_HASH", "Intel::CERT_HASH":
+		h := telemetry.NormHash(val)
+		switch len(h) {
+		case 32:
+			if ev.MD5 == "" {
+				ev.MD5 = h
+			}
+		case 40:
+			if ev.SHA1 == "" {
+				ev.SHA1 = h
+			}
+		case 64:
+			if ev.SHA256 == "" {
+				ev.SHA256 = h
+			}
+		}
+		ev.AddExtra("intel.seen", telemetry.TypeHash, h)
+	case "Intel::JA3":
+		ev.AddExtra("intel.seen", telemetry.TypeJA3, telemetry.NormHash(val))
+	}
+	var src []string
+	for _, s := range v.items(sSources) {
+		src = append(src, string(s))
+	}
+	switch {
+	case len(src) > 0:
+		ev.Signature = strings.Join(src, ", ")
+	case typ != "":
+		ev.Signature = typ
+	}
+}
+
+// parseTS parses a Zeek ts: epoch seconds (the default), an ISO 8601
+// string (JSON::TS_ISO8601), or integer epoch milliseconds
+// (JSON::TS_MILLIS and TS_MILLIS_UNSIGNED, Zeek 6+).
+func parseTS(b []byte) (time.Time, error) {
+	if n := len(b); n >= 12 && n <= 16 && b[0] != '-' && bytes.IndexByte(b, '.') < 0 && b[4] != '-' {
+		if ms, err := strconv.ParseInt(string(b), 10, 64); err == nil {
+			return time.UnixMilli(ms).UTC(), nil
+		}
+	}
+	t, err := telemetry.ParseTime(string(b))
+	if err != nil {
+		// Some writers use exponent notation for floats.
+		if f, ferr := strconv.ParseFloat(string(b), 64); ferr == nil && f > 0 && f < 1<<40 {
+			sec, frac := math.Modf(f)
+			return time.Unix(int64(sec), int64(frac*1e9)).UTC(), nil
+		}
+	}
+	return t, err
 }
 
 func (v *values) count(s slot) (int64, error) {
