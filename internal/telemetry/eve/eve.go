@@ -311,11 +311,40 @@ func decodeTLS(t *fastjson.Value, field string, ev *telemetry.Event) {
 		ev.AddExtra(field+".ja3s", telemetry.TypeJA3, telemetry.NormHash(s))
 	}
 	if s, ok := jsonline.String(t.Get("fingerprint")); ok {
-		ev.AddExtra(field+".fingerprint", telemetry.TypeHash, telemetry.NormHash(strings.ReplaceAll(s, ":", "")))
+		ev.AddExtra(field+".fingerprint", telemetry.TypeHash, fingerprint(s))
 	}
 	for _, s := range jsonline.Strings(t.Get("subjectaltname")) {
 		ev.AddName(field+".subjectaltname", s)
 	}
+}
+
+// fingerprint turns a colon-separated certificate digest
+// ("6a:ff:ac:...") into lower-case hex with one allocation; "" unless it is
+// a 20- or 32-byte digest.
+func fingerprint(s string) string {
+	var b [64]byte
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == ':':
+			continue
+		case 'A' <= c && c <= 'F':
+			c += 'a' - 'A'
+		case '0' <= c && c <= '9', 'a' <= c && c <= 'f':
+		default:
+			return ""
+		}
+		if n == len(b) {
+			return ""
+		}
+		b[n] = c
+		n++
+	}
+	if n != 40 && n != 64 {
+		return ""
+	}
+	return string(b[:n])
 }
 
 // decodeFile maps a fileinfo object or one element of a files array. The
