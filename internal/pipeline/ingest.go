@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/pactwatch/pactwatch/internal/intrusion"
@@ -33,24 +34,41 @@ type IngestOptions struct {
 
 // IngestStats reports one input's ingest.
 type IngestStats struct {
-	File      string        `json:"file"`
-	Format    string        `json:"format"`
-	Key       string        `json:"key"`
-	Resumed   int64         `json:"resumed_at"` // offset the run started from (0 for a fresh input)
-	Records   int64         `json:"records"`    // events and malformed lines read in this run
-	Events    int64         `json:"events"`
-	Malformed int64         `json:"malformed"`
-	Hits      int64         `json:"hits"` // matched events stored
-	Matches   int64         `json:"matches"`
-	Unowned   int64         `json:"unowned"` // matched events of no known organisation
-	Bytes     int64         `json:"bytes"`
-	Elapsed   time.Duration `json:"elapsed_ns"`
+	File    string `json:"file"`
+	Format  string `json:"format"`
+	Key     string `json:"key"`
+	Resumed int64  `json:"resumed_at"` // offset the run started from (0 for a fresh input)
+	// Continued is the key of an earlier, shorter version of this input
+	// whose checkpoint the run resumed from ("" if none): a file under
+	// 64 KiB gets a new key as it grows.
+	Continued string `json:"continued,omitempty"`
+	// Unterminated is the length of a last line without a newline, read
+	// but not checkpointed: it may still be being written, so the next run
+	// reads it again and its hit, if any, replaces this run's.
+	Unterminated int64         `json:"unterminated_bytes,omitempty"`
+	Records      int64         `json:"records"` // events and malformed lines read in this run
+	Events       int64         `json:"events"`
+	Malformed    int64         `json:"malformed"`
+	Hits         int64         `json:"hits"` // matched events stored
+	Matches      int64         `json:"matches"`
+	Unowned      int64         `json:"unowned"` // matched events of no known organisation
+	Bytes        int64         `json:"bytes"`
+	Elapsed      time.Duration `json:"elapsed_ns"`
 }
 
 // Ingest reads one input, sweeps it with set, assigns matched events to
 // organisations and commits them with the checkpoint every BatchLines
 // lines. It resumes where an earlier run of the same input stopped, so a
 // re-run adds nothing twice and a killed run loses nothing.
+//
+// An input is known by its content (logfile.Reader.Key), so a renamed or
+// appended file resumes too. A file under 64 KiB gets a new key as it
+// grows; Ingest then looks for the checkpoint of its earlier version (see
+// findCheckpoint), resumes from it and commits under the new key. The
+// checkpoint stops at the last newline-terminated line: a last line still
+// being written is swept (a complete file may lack its final newline) but
+// read again next run, its hit replaced rather than repeated and its event
+// or error counted in the checkpoint only once it is complete.
 func Ingest(ctx context.Context, st store.Store, set *sweep.Set, dir *org.Directory, path string, opt IngestOptions) (IngestStats, error) {
 	start := time.Now()
 	stats := IngestStats{File: path}
@@ -60,7 +78,7 @@ func Ingest(ctx context.Context, st store.Store, set *sweep.Set, dir *org.Direct
 		return stats, err
 	}
 	stats.Key = r.Key()
-	cp, err := st.Checkpoint(ctx, stats.Key)
+	cp, err := findCheckpoint(ctx, st, r)
 	if err != nil {
 		r.Close()
 		return stats, fmt.Errorf("checkpoint of %s: %w", path, err)
@@ -75,11 +93,24 @@ func Ingest(ctx context.Context, st store.Store, set *sweep.Set, dir *org.Direct
 		if r, err = logfile.Open(path, lopt); err != nil {
 			return stats, err
 		}
+		if r.Key() != stats.Key {
+			// It grew (or was replaced) between the two opens: still the
+			// content the checkpoint covers?
+			if r.PrefixKeys([]int64{cp.HeadLen})[cp.HeadLen] != cp.Key {
+				r.Close()
+				return stats, fmt.Errorf("resume %s: the file changed while it was being opened", path)
+			}
+			stats.Key = r.Key()
+		}
 	}
 	defer r.Close()
+	if cp.Key != stats.Key {
+		stats.Continued = cp.Key
+	}
 	stats.Format = r.Format()
 	stats.Resumed = cp.Offset
-	cp.Key, cp.File = stats.Key, path
+	cp.Key, cp.File, cp.HeadLen = stats.Key, path, int64(r.HeadLen())
+	continues := stats.Continued // until the first commit has removed its provisional hits
 
 	batch := opt.BatchLines
 	if batch < 1 {
@@ -94,10 +125,10 @@ func Ingest(ctx context.Context, st store.Store, set *sweep.Set, dir *org.Direct
 	commit := func() error {
 		cp.Offset, cp.Line = r.Offset(), r.Line()
 		cp.Updated = time.Now().UTC()
-		if err := st.CommitBatch(ctx, store.Batch{Checkpoint: cp, Hits: hits}); err != nil {
+		if err := st.CommitBatch(ctx, store.Batch{Checkpoint: cp, Hits: hits, Continues: continues}); err != nil {
 			return fmt.Errorf("commit %s at line %d: %w", path, cp.Line, err)
 		}
-		hits, pending = hits[:0], 0
+		hits, pending, continues = hits[:0], 0, ""
 		if opt.OnProgress != nil {
 			opt.OnProgress(path, cp.Offset)
 		}
@@ -114,11 +145,17 @@ func Ingest(ctx context.Context, st store.Store, set *sweep.Set, dir *org.Direct
 		}
 		pending++
 		stats.Records++
+		// The checkpoint counts only the lines it covers: an unterminated
+		// last line (r.Tail() > 0) lies beyond it and is read again.
+		complete := int64(1)
+		if r.Tail() > 0 {
+			complete = 0
+		}
 		var pe *telemetry.ParseError
 		switch {
 		case errors.As(err, &pe):
 			stats.Malformed++
-			cp.Errors++
+			cp.Errors += complete
 			if opt.OnError != nil {
 				opt.OnError(pe)
 			}
@@ -126,7 +163,7 @@ func Ingest(ctx context.Context, st store.Store, set *sweep.Set, dir *org.Direct
 			return stats, fmt.Errorf("read %s: %w", path, err)
 		default:
 			stats.Events++
-			cp.Events++
+			cp.Events += complete
 			matches = set.Match(&ev, matches[:0])
 			if len(matches) > 0 {
 				owner, ok := dir.Lookup(&ev)
@@ -148,9 +185,63 @@ func Ingest(ctx context.Context, st store.Store, set *sweep.Set, dir *org.Direct
 	if err := commit(); err != nil {
 		return stats, err
 	}
-	stats.Bytes = r.Offset() - stats.Resumed
+	stats.Unterminated = r.Tail()
+	stats.Bytes = r.Offset() + r.Tail() - stats.Resumed
 	stats.Elapsed = time.Since(start)
 	return stats, nil
+}
+
+// findCheckpoint returns the checkpoint to resume r's input from: the one
+// stored under its key if that got anywhere, else that of an earlier,
+// shorter version of the input, else a fresh one (only Key set).
+//
+// A file under 64 KiB (logfile.HeadSize) is keyed by the digest of all its
+// content, so each time it grows it gets a new key. Every checkpoint
+// records how many head bytes its key digests (HeadLen); for each such
+// length shorter than r's head, r's own prefix of that length is hashed
+// (one pass, PrefixKeys) and looked up. A stored key equal to the digest of
+// r's first HeadLen bytes is, byte for byte, the content that checkpoint
+// was taken over, so r continues it; and since a checkpoint never passes
+// the end of its head, nothing it covers lies beyond the verified prefix.
+// Matching by content rather than by first line keeps apart different
+// files with identical headers (Zeek logs, masked #open lines). Of several
+// matches the furthest wins, ties going to the longest head: the newest
+// version, under whose key a provisional last-line hit would have been
+// stored.
+func findCheckpoint(ctx context.Context, st store.Store, r *logfile.Reader) (store.Checkpoint, error) {
+	cp, err := st.Checkpoint(ctx, r.Key())
+	if err != nil || cp.Offset > 0 {
+		return cp, err
+	}
+	fresh := cp
+	lengths, err := st.CheckpointHeadLengths(ctx)
+	if err != nil {
+		return cp, err
+	}
+	head := int64(r.HeadLen())
+	lengths = slices.DeleteFunc(lengths, func(l int64) bool { return l <= 0 || l >= head })
+	if len(lengths) == 0 {
+		return fresh, nil
+	}
+	prefixKeys := r.PrefixKeys(lengths)
+	keys := make([]string, 0, len(prefixKeys))
+	for _, k := range prefixKeys {
+		keys = append(keys, k)
+	}
+	cands, err := st.Checkpoints(ctx, keys)
+	if err != nil {
+		return cp, err
+	}
+	best := fresh
+	for _, c := range cands {
+		if prefixKeys[c.HeadLen] != c.Key || c.Offset <= 0 || c.Offset > c.HeadLen {
+			continue // not taken over this prefix, or nothing to resume
+		}
+		if c.Offset > best.Offset || c.Offset == best.Offset && c.HeadLen > best.HeadLen {
+			best = c
+		}
+	}
+	return best, nil
 }
 
 func toMatches(set *sweep.Set, ms []sweep.Match) []intrusion.Match {
