@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -98,5 +99,29 @@ func BenchmarkReadEVEGzip(b *testing.B) {
 		var ev telemetry.Event
 		for r.Next(&ev) == nil {
 		}
+	}
+}
+
+// BenchmarkPrefixKeys digests a full 64 KiB head at 10, 1000 and every
+// possible prefix length: the cost stays one pass over the head plus one
+// digest finalisation per length.
+func BenchmarkPrefixKeys(b *testing.B) {
+	data := corpus(b, 2*logfile.HeadSize, "eve/eve.json")
+	r, err := logfile.NewReader("eve.json", bytes.NewReader(data), logfile.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, n := range []int{10, 1000, logfile.HeadSize} {
+		lengths := make([]int64, n)
+		for i := range lengths {
+			lengths[i] = int64(i+1) * logfile.HeadSize / int64(n)
+		}
+		b.Run(fmt.Sprintf("lengths=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				if keys := r.PrefixKeys(lengths); len(keys) != n {
+					b.Fatalf("PrefixKeys gave %d keys, want %d", len(keys), n)
+				}
+			}
+		})
 	}
 }
