@@ -308,11 +308,12 @@ func (r *Rate) UnmarshalJSON(b []byte) error {
 		ConfLevel: w.ConfLevel, FirstAfterIntrusion: w.FirstAfterIntrusion,
 		Weekly: w.Weekly, Changes: w.Changes,
 	}
-	if w.FirstAfter != nil {
+	// The delay means something only with the date it is the delay of.
+	if w.FirstAfter != nil && !w.FirstAfter.IsZero() {
 		r.FirstAfter = *w.FirstAfter
-	}
-	if w.FirstAfterDelayDays != nil {
-		r.FirstAfterDelayDays = *w.FirstAfterDelayDays
+		if w.FirstAfterDelayDays != nil {
+			r.FirstAfterDelayDays = *w.FirstAfterDelayDays
+		}
 	}
 	return nil
 }

@@ -327,3 +327,55 @@ func TestFilterRates(t *testing.T) {
 		t.Errorf("FilterRates(nobody) = %+v, want none", got)
 	}
 }
+
+// TestPoissonRatioTestInvariants sweeps small counts and unequal windows:
+// the p-value is a probability, the interval is ordered and holds the
+// estimate, and a wider level gives a wider interval.
+func TestPoissonRatioTestInvariants(t *testing.T) {
+	for before := 0; before <= 25; before++ {
+		for after := 0; after <= 25; after++ {
+			for _, w := range [][2]float64{{84, 84}, {30, 90}, {365, 7}} {
+				r, err := pact.PoissonRatioTest(before, w[0], after, w[1], 0)
+				if err != nil {
+					t.Fatalf("PoissonRatioTest(%d, %v, %d, %v): %v", before, w[0], after, w[1], err)
+				}
+				if !(r.PValue > 0 && r.PValue <= 1) || !(r.Low >= 0 && r.Low <= r.High) {
+					t.Errorf("PoissonRatioTest(%d, %v, %d, %v) = p %v [%v, %v]", before, w[0], after, w[1], r.PValue, r.Low, r.High)
+				}
+				if !math.IsNaN(r.Ratio) && (r.Ratio < r.Low || r.Ratio > r.High) {
+					t.Errorf("PoissonRatioTest(%d, %v, %d, %v): ratio %v outside [%v, %v]", before, w[0], after, w[1], r.Ratio, r.Low, r.High)
+				}
+				wide, _ := pact.PoissonRatioTest(before, w[0], after, w[1], 0.99)
+				if wide.Low > r.Low || wide.High < r.High {
+					t.Errorf("PoissonRatioTest(%d, %v, %d, %v): 99%% [%v, %v] inside 95%% [%v, %v]", before, w[0], after, w[1], wide.Low, wide.High, r.Low, r.High)
+				}
+			}
+		}
+	}
+}
+
+// FuzzRateJSON: decoding any input either fails or gives a Rate whose JSON
+// form decodes to the same Rate.
+func FuzzRateJSON(f *testing.F) {
+	f.Add([]byte(`{"agreement_id":"us-cn-2015","before_count":3,"after_count":0,"rate_ratio":0,"p_value":0.25,"ci_low":0,"ci_high":1.5,"first_after":null,"first_after_delay_days":null}`))
+	f.Add([]byte(`{"rate_ratio":null,"rate_ratio_infinite":true,"ci_high":null,"ci_high_infinite":true,"p_value":0.5}`))
+	f.Add([]byte(`{"rate_ratio":null,"first_after":"2015-09-26T03:00:00Z","first_after_delay_days":1,"change_points":[{"week":3}]}`))
+	f.Add([]byte(`[]`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var r pact.Rate
+		if err := json.Unmarshal(b, &r); err != nil {
+			return
+		}
+		out, err := json.Marshal(r)
+		if err != nil {
+			t.Fatalf("Marshal(%+v): %v", r, err)
+		}
+		var back pact.Rate
+		if err := json.Unmarshal(out, &back); err != nil {
+			t.Fatalf("Unmarshal(Marshal(r)) = %v\n%s", err, out)
+		}
+		if diff := cmp.Diff(r, back, cmpopts.EquateNaNs(), cmpopts.EquateEmpty()); diff != "" {
+			t.Errorf("round trip (-first +second):\n%s", diff)
+		}
+	})
+}
