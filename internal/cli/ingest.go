@@ -145,8 +145,14 @@ func (a *app) runIngest(ctx context.Context, files []string, fl ingestFlags) ([]
 		all = append(all, s)
 		if !fl.jsonOut {
 			resumed := ""
-			if s.Resumed > 0 {
+			switch {
+			case s.Continued != "":
+				resumed = fmt.Sprintf(", grown since the last ingest: continued at byte %d", s.Resumed)
+			case s.Resumed > 0:
 				resumed = fmt.Sprintf(", resumed at byte %d", s.Resumed)
+			}
+			if s.Unterminated > 0 {
+				resumed += fmt.Sprintf("; the last line (%d bytes) has no newline yet and will be read again next time", s.Unterminated)
 			}
 			fmt.Fprintf(a.stderr, "%s: %s, %d events, %d malformed, %d matched events (%d matches, %d of no known organisation)%s, %.1f MB/s\n",
 				path, s.Format, s.Events, s.Malformed, s.Hits, s.Matches, s.Unowned, resumed, mbps(s.Bytes, s.Elapsed))

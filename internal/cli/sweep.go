@@ -228,6 +228,11 @@ func (a *app) sweepFile(ctx context.Context, set *sweep.Set, path, format string
 	if len(recs) > 0 {
 		emit(recs)
 	}
-	t.bytes, t.lines = r.Offset(), r.Line()
+	// Offset and Line stop at the last complete line; count an unfinished
+	// last line too, since the sweep read it.
+	t.bytes, t.lines = r.Offset()+r.Tail(), r.Line()
+	if r.Tail() > 0 {
+		t.lines++
+	}
 	return t, nil
 }
