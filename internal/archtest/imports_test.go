@@ -19,6 +19,7 @@ var stages = []string{
 	"internal/intent",
 	"internal/pact",
 	"internal/simulate",
+	"internal/casework",
 }
 
 // forbidden are what a stage must not depend on, even indirectly, and why.
