@@ -151,6 +151,7 @@ Start with 'pactwatch demo' to see the whole flow on a bundled scenario.`,
 		a.intrusionsCommand(),
 		a.explainCommand(),
 		a.findingsCommand(),
+		a.complianceCommand(),
 		a.configCommand(),
 	)
 	return root
