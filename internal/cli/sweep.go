@@ -6,18 +6,20 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"os"
+	"runtime"
 	"sort"
-	"sync"
 	"time"
 
+	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/pactwatch/pactwatch/internal/intel"
 	"github.com/pactwatch/pactwatch/internal/intel/load"
 	"github.com/pactwatch/pactwatch/internal/sweep"
 	"github.com/pactwatch/pactwatch/internal/telemetry"
-	"github.com/pactwatch/pactwatch/internal/telemetry/logfile"
+	"github.com/pactwatch/pactwatch/internal/telemetry/chunk"
 )
 
 // sweepRecord is one line of 'pactwatch sweep' output.
@@ -91,62 +93,119 @@ to stderr. Exit status is 0 with or without matches.`,
 	}
 	f := cmd.Flags()
 	f.StringArrayVar(&indFiles, "indicators", nil, "IOC list or STIX 2.1 bundle (repeatable)")
-	f.IntVarP(&jobs, "jobs", "j", 1, "files swept in parallel")
+	f.IntVarP(&jobs, "jobs", "j", runtime.NumCPU(), "worker goroutines (chunks of a file and files are swept in parallel)")
 	f.BoolVar(&sorted, "sort", false, "print matches in a deterministic order (file, line, field)")
 	f.StringVar(&format, "format", "", "force the log format: eve, zeek-json, zeek-tsv, ndjson (default: detect)")
 	return cmd
+}
+
+// sweepChunk is what a sweep worker found in one chunk. Line numbers in
+// recs and errs count from 1 within the chunk until the merge.
+type sweepChunk struct {
+	recs      []sweepRecord
+	events    int64
+	matches   int64
+	malformed int64
+	errs      []*telemetry.ParseError // the first few
+}
+
+// sweepWorker matches the events of the chunks one goroutine reads.
+type sweepWorker struct {
+	set     *sweep.Set
+	matches []sweep.Match
+}
+
+func (w *sweepWorker) data(c *chunk.Chunk) *sweepChunk {
+	d, _ := c.Data.(*sweepChunk)
+	if d == nil {
+		d = &sweepChunk{}
+		c.Data = d
+	}
+	return d
+}
+
+func (w *sweepWorker) Want([]byte) bool { return true }
+
+func (w *sweepWorker) Event(c *chunk.Chunk, ev *telemetry.Event) {
+	d := w.data(c)
+	d.events++
+	w.matches = w.set.Match(ev, w.matches[:0])
+	for _, m := range w.matches {
+		ind := w.set.Indicator(m.Indicator)
+		d.recs = append(d.recs, sweepRecord{File: c.File, Line: ev.Source.Line, Offset: ev.Source.Offset, Field: m.Field,
+			Value: m.Value, Indicator: ind.Value, Type: string(ind.Type), IndicatorID: ind.ID, Time: ev.Time})
+	}
+	d.matches += int64(len(w.matches))
+}
+
+func (w *sweepWorker) Malformed(c *chunk.Chunk, pe *telemetry.ParseError) {
+	d := w.data(c)
+	d.malformed++
+	if len(d.errs) < maxReportedErrors {
+		d.errs = append(d.errs, pe)
+	}
 }
 
 func (a *app) runSweep(ctx context.Context, set *sweep.Set, logs []string, jobs int, sorted bool, format string) error {
 	start := time.Now()
 	out := bufio.NewWriterSize(a.stdout, 1<<16)
 	var (
-		mu      sync.Mutex
 		all     []sweepRecord
 		totals  sweepTotals
 		errs    []error
-		wg      sync.WaitGroup
-		work    = make(chan string)
 		enc     = json.NewEncoder(out)
 		emitErr error
+		shown   = map[string]int{}
+		bar     = a.sweepProgress(logs)
 	)
-	emit := func(recs []sweepRecord) {
-		mu.Lock()
-		defer mu.Unlock()
+	opt := chunk.Options{Jobs: jobs, Format: format}
+	err := chunk.Run(ctx, logs, opt, func() chunk.Worker { return &sweepWorker{set: set} }, func(c *chunk.Chunk) error {
+		if c.Err != nil {
+			errs = append(errs, c.Err)
+		}
+		totals.bytes += c.Bytes
+		totals.lines += c.Lines
+		if c.Tail > 0 {
+			totals.lines++ // the sweep read an unfinished last line too
+		}
+		if bar != nil && !c.Sequential {
+			_ = bar.Add64(c.Bytes)
+		}
+		d, _ := c.Data.(*sweepChunk)
+		if d == nil {
+			return nil
+		}
+		totals.events += d.events
+		totals.matches += d.matches
+		totals.malformed += d.malformed
+		for _, pe := range d.errs {
+			if shown[c.File] < maxReportedErrors {
+				pe.Line += c.LineBase
+				fmt.Fprintln(a.stderr, pe)
+				shown[c.File]++
+			}
+		}
+		for i := range d.recs {
+			d.recs[i].Line += c.LineBase
+		}
 		if sorted {
-			all = append(all, recs...)
-			return
+			all = append(all, d.recs...)
+			return nil
 		}
-		for i := range recs {
-			if err := enc.Encode(&recs[i]); err != nil && emitErr == nil {
+		for i := range d.recs {
+			if err := enc.Encode(&d.recs[i]); err != nil {
 				emitErr = err
+				return err
 			}
 		}
+		return nil
+	})
+	if bar != nil {
+		_ = bar.Finish()
 	}
-	for range min(jobs, len(logs)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for path := range work {
-				t, err := a.sweepFile(ctx, set, path, format, emit)
-				mu.Lock()
-				totals.bytes += t.bytes
-				totals.lines += t.lines
-				totals.events += t.events
-				totals.matches += t.matches
-				totals.malformed += t.malformed
-				if err != nil {
-					errs = append(errs, err)
-				}
-				mu.Unlock()
-			}
-		}()
+	if err != nil && emitErr == nil {
+		errs = append(errs, err)
 	}
-	for _, l := range logs {
-		work <- l
-	}
-	close(work)
-	wg.Wait()
 	if sorted {
 		sort.SliceStable(all, func(i, j int) bool {
 			x, y := all[i], all[j]
@@ -179,60 +238,27 @@ func (a *app) runSweep(ctx context.Context, set *sweep.Set, logs []string, jobs 
 	return errors.Join(errs...)
 }
 
-func (a *app) sweepFile(ctx context.Context, set *sweep.Set, path, format string, emit func([]sweepRecord)) (sweepTotals, error) {
-	var t sweepTotals
-	r, err := logfile.Open(path, logfile.Options{Format: format})
-	if err != nil {
-		return t, err
+// sweepProgress returns a progress bar over the logs' total size when
+// stderr is a terminal and there is enough to read for it to matter.
+func (a *app) sweepProgress(logs []string) *progressbar.ProgressBar {
+	f, ok := a.stderr.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil
 	}
-	defer r.Close()
-	var (
-		ev      telemetry.Event
-		matches []sweep.Match
-		recs    []sweepRecord
-		shown   int
+	var total int64
+	for _, l := range logs {
+		if fi, err := os.Stat(l); l != "-" && err == nil && fi.Mode().IsRegular() {
+			total += fi.Size()
+		}
+	}
+	if total < 64<<20 {
+		return nil
+	}
+	return progressbar.NewOptions64(total,
+		progressbar.OptionSetWriter(f),
+		progressbar.OptionSetDescription("sweep"),
+		progressbar.OptionShowBytes(true),
+		progressbar.OptionThrottle(200*time.Millisecond),
+		progressbar.OptionClearOnFinish(),
 	)
-	for {
-		if t.events%4096 == 0 && ctx.Err() != nil {
-			return t, ctx.Err()
-		}
-		ev = telemetry.Event{}
-		err := r.Next(&ev)
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		var pe *telemetry.ParseError
-		if errors.As(err, &pe) {
-			t.malformed++
-			if shown < maxReportedErrors {
-				fmt.Fprintln(a.stderr, pe)
-				shown++
-			}
-			continue
-		}
-		if err != nil {
-			return t, fmt.Errorf("read %s: %w", path, err)
-		}
-		t.events++
-		matches = set.Match(&ev, matches[:0])
-		for _, m := range matches {
-			ind := set.Indicator(m.Indicator)
-			recs = append(recs, sweepRecord{File: path, Line: ev.Source.Line, Offset: ev.Source.Offset, Field: m.Field, Value: m.Value, Indicator: ind.Value, Type: string(ind.Type), IndicatorID: ind.ID, Time: ev.Time})
-		}
-		t.matches += int64(len(matches))
-		if len(recs) >= 1024 {
-			emit(recs)
-			recs = nil
-		}
-	}
-	if len(recs) > 0 {
-		emit(recs)
-	}
-	// Offset and Line stop at the last complete line; count an unfinished
-	// last line too, since the sweep read it.
-	t.bytes, t.lines = r.Offset()+r.Tail(), r.Line()
-	if r.Tail() > 0 {
-		t.lines++
-	}
-	return t, nil
 }
