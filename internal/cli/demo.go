@@ -115,6 +115,9 @@ func (a *app) runDemo(ctx context.Context, dataDir string, persistent bool) erro
 	}
 	fmt.Fprintf(a.stderr, "demo: %d events read, %d matched, analysed in %.1fs\n\n", events, hits, time.Since(start).Seconds())
 	a.printLiaisonReport(an, orgs, agreements)
+	if err := a.demoCase(ctx, st, agreements); err != nil {
+		return err
+	}
 	if persistent {
 		fmt.Fprintf(a.stdout, "\nThe database %s stays. Explore it:\n  pactwatch --db %s intrusions\n  pactwatch --db %s findings --verdict potential-violation\n  pactwatch --db %s explain <INTRUSION-ID>\n  pactwatch --db %s actors show \"Shell Crew\"\n", a.cfg.DB, a.cfg.DB, a.cfg.DB, a.cfg.DB, a.cfg.DB)
 	} else {

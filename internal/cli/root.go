@@ -152,6 +152,7 @@ Start with 'pactwatch demo' to see the whole flow on a bundled scenario.`,
 		a.explainCommand(),
 		a.findingsCommand(),
 		a.complianceCommand(),
+		a.caseCommand(),
 		a.configCommand(),
 	)
 	return root
