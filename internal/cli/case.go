@@ -543,8 +543,10 @@ func (a *app) caseEvidenceCommand(cf *caseFlags) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "evidence",
 		Short: "Attach evidence to a link of a finding's enforcement chain, or list it",
-		Args:  cobra.NoArgs,
-		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+		Example: `  pactwatch case evidence add F-1057fdd0fdba --link incursion --events eve.json:1234
+  pactwatch case evidence list F-1057fdd0fdba`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	var link, noteText, file, events, document, text string
 	add := &cobra.Command{
