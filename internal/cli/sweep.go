@@ -2,20 +2,25 @@ package cli
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"sort"
 	"time"
+	"unicode/utf8"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
 	"github.com/pactwatch/pactwatch/internal/intel"
+	"github.com/pactwatch/pactwatch/internal/intel/ioclist"
 	"github.com/pactwatch/pactwatch/internal/intel/load"
 	"github.com/pactwatch/pactwatch/internal/sweep"
 	"github.com/pactwatch/pactwatch/internal/telemetry"
@@ -72,20 +77,9 @@ to stderr. Exit status is 0 with or without matches.`,
 			}
 			ctx := cmd.Context()
 			start := time.Now()
-			var inds []intel.Indicator
-			for _, f := range indFiles {
-				c, err := load.File(ctx, f, load.Options{})
-				if err != nil {
-					return err
-				}
-				inds = append(inds, c.Indicators...)
-				if len(c.Unsupported) > 0 {
-					fmt.Fprintf(a.stderr, "%s: %d inputs could not be evaluated (see 'pactwatch intel import --unsupported')\n", f, len(c.Unsupported))
-				}
-			}
-			set, err := sweep.Compile(inds)
+			set, err := loadSweepSet(ctx, a.stderr, indFiles)
 			if err != nil {
-				return fmt.Errorf("compile indicators: %w", err)
+				return err
 			}
 			fmt.Fprintf(a.stderr, "compiled %d indicators in %.2fs\n", set.Len(), time.Since(start).Seconds())
 			return a.runSweep(ctx, set, logs, jobs, sorted, format)
@@ -97,6 +91,55 @@ to stderr. Exit status is 0 with or without matches.`,
 	f.BoolVar(&sorted, "sort", false, "print matches in a deterministic order (file, line, field)")
 	f.StringVar(&format, "format", "", "force the log format: eve, zeek-json, zeek-tsv, ndjson (default: detect)")
 	return cmd
+}
+
+// loadSweepSet reads the indicator files into one compiled Set. IOC lists
+// stream straight into the index (ioclist.Scan, Builder.AddDerived), which
+// is what keeps a list of millions of lines within seconds and a few
+// hundred bytes per indicator; STIX bundles and MISP files go through
+// load.Bytes.
+func loadSweepSet(ctx context.Context, stderr io.Writer, files []string) (*sweep.Set, error) {
+	b := sweep.NewBuilder(0)
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return nil, fmt.Errorf("load intel: %w", err)
+		}
+		trimmed := bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")))
+		list := len(trimmed) > 0 && trimmed[0] != '{' && trimmed[0] != '[' && utf8.Valid(data) && bytes.IndexByte(data, 0) < 0
+		var unsupported int
+		if list {
+			ind := intel.Indicator{Source: filepath.Base(f)}
+			added := 0
+			uns, err := ioclist.Scan(ctx, data, f, func(t intel.Type, value, name string) {
+				ind.Type, ind.Value, ind.Name = t, value, name
+				if b.AddDerived(&ind) {
+					added++
+				}
+			})
+			if err != nil {
+				return nil, fmt.Errorf("load intel %s: %w", f, err)
+			}
+			unsupported = len(uns)
+			if added == 0 && unsupported > 0 {
+				list = false // let load report it as it reports any unusable file
+			}
+		}
+		if !list {
+			c, _, err := load.Bytes(ctx, data, f, load.Options{})
+			if err != nil {
+				return nil, err
+			}
+			for i := range c.Indicators {
+				b.Add(&c.Indicators[i])
+			}
+			unsupported = len(c.Unsupported)
+		}
+		if unsupported > 0 {
+			fmt.Fprintf(stderr, "%s: %d inputs could not be evaluated (see 'pactwatch intel import --unsupported')\n", f, unsupported)
+		}
+	}
+	return b.Set(), nil
 }
 
 // sweepChunk is what a sweep worker found in one chunk. Line numbers in

@@ -63,6 +63,7 @@ type meta struct {
 	tlp        string
 	confidence int
 	indicates  []string
+	derive     bool // IDs are intel.IndicatorID(typ, value), not stored
 }
 
 // extra holds the fields that usually differ per indicator (STIX).
@@ -79,6 +80,7 @@ type metaKey struct {
 	confidence int
 	nIndicates int
 	indicates  string // the ids joined by NUL
+	derive     bool
 }
 
 // Stats says what Compile built.
@@ -138,8 +140,22 @@ func Compile(inds []intel.Indicator) (*Set, error) {
 			counts[k]++
 		}
 	}
+	b := newBuilder(counts)
+	for i := range inds {
+		b.addIndicator(i, &inds[i], false)
+	}
+	return b.finish(), nil
+}
+
+// newBuilder returns a builder with indexes sized for counts indicators
+// per type (in typeOrder).
+func newBuilder(counts [len(typeOrder)]int) *builder {
+	n := 0
+	for _, c := range counts {
+		n += c
+	}
 	s := &Set{
-		recs:    make([]rec, 0, len(inds)),
+		recs:    make([]rec, 0, n),
 		v6:      make(map[[16]byte]int32, counts[1]),
 		domains: make(map[string]int32, counts[3]),
 		urls:    make(map[string]int32, counts[4]),
@@ -150,31 +166,60 @@ func Compile(inds []intel.Indicator) (*Set, error) {
 		emails:  make(map[string]int32, counts[9]),
 		stats:   Stats{ByType: make(map[intel.Type]int)},
 	}
-	b := builder{
+	return &builder{
 		set:   s,
 		cidrs: make(map[netip.Prefix]int32, counts[2]),
 		v4:    make([]uint64, 0, counts[0]),
 		metas: make(map[metaKey]uint32),
 	}
-	for i := range inds {
-		ind := &inds[i]
-		n := int32(len(s.recs))
-		value, err := b.index(ind, n)
-		if err != nil {
-			s.rejected = append(s.rejected, RejectError{Index: i, ID: ind.ID, Type: ind.Type, Value: ind.Value, Err: err})
-			continue
-		}
-		r := rec{id: ind.ID, value: value, meta: b.meta(ind), extra: -1}
-		if ind.Pattern != "" || ind.Name != "" || !ind.ValidFrom.IsZero() || !ind.ValidUntil.IsZero() {
-			r.extra = int32(len(s.extras))
-			s.extras = append(s.extras, extra{pattern: ind.Pattern, name: ind.Name, validFrom: ind.ValidFrom, validTo: ind.ValidUntil})
-		}
-		s.recs = append(s.recs, r)
-		s.stats.ByType[ind.Type]++
+}
+
+// addIndicator validates and indexes input indicator i. With derive, the
+// ID is not stored but derived from type and value when asked for, and a
+// value the set already holds with the same shared fields is dropped as a
+// duplicate (an IOC list's rule); it reports whether ind was added.
+func (b *builder) addIndicator(i int, ind *intel.Indicator, derive bool) bool {
+	s := b.set
+	if len(s.recs) == math.MaxInt32 {
+		s.rejected = append(s.rejected, RejectError{Index: i, ID: ind.ID, Type: ind.Type, Value: ind.Value,
+			Err: fmt.Errorf("%w: more than %d indicators", intel.ErrBadValue, math.MaxInt32)})
+		return false
 	}
+	n := int32(len(s.recs))
+	b.derive = derive
+	if derive {
+		b.dupMeta = b.meta(ind, true)
+	}
+	value, err := b.index(ind, n)
+	if err != nil {
+		s.rejected = append(s.rejected, RejectError{Index: i, ID: ind.ID, Type: ind.Type, Value: ind.Value, Err: err})
+		return false
+	}
+	if b.dup {
+		b.dup = false
+		return false
+	}
+	r := rec{id: ind.ID, value: value, meta: b.meta(ind, derive), extra: -1}
+	if derive {
+		r.id = ""
+	}
+	if ind.Pattern != "" || ind.Name != "" || !ind.ValidFrom.IsZero() || !ind.ValidUntil.IsZero() {
+		r.extra = int32(len(s.extras))
+		s.extras = append(s.extras, extra{pattern: ind.Pattern, name: ind.Name, validFrom: ind.ValidFrom, validTo: ind.ValidUntil})
+	}
+	s.recs = append(s.recs, r)
+	s.stats.ByType[ind.Type]++
+	return true
+}
+
+// finish builds the sorted and filtered indexes and returns the Set.
+func (b *builder) finish() *Set {
+	s := b.set
 	sharedBefore := len(s.lists)
 	s.v4 = buildV4(s, b.v4)
 	b.shared += len(s.lists) - sharedBefore
+	b.v4 = nil
+	b.v4seen = nil
 	b.buildCIDR()
 	b.buildFilters()
 	s.stats.Indicators = len(s.recs)
@@ -183,7 +228,7 @@ func Compile(inds []intel.Indicator) (*Set, error) {
 		len(s.md5) + len(s.sha1) + len(s.sha256) + len(s.ja3) + len(s.emails)
 	s.stats.Shared = b.shared
 	s.recs = slices.Clip(s.recs)
-	return s, nil
+	return s
 }
 
 // typeOrder fixes a small index per indicator type.
@@ -204,10 +249,19 @@ type builder struct {
 	cidrs  map[netip.Prefix]int32
 	v4     []uint64 // IPv4 address << 32 | indicator
 	metas  map[metaKey]uint32
-	last   *intel.Indicator // previous accepted indicator, for the meta fast path
+	last   meta // the previous indicator's shared fields, for the meta fast path
+	lastOK bool
 	lastM  uint32
 	shared int
 	buf    [64]byte
+
+	// Duplicate detection for derived-ID indicators: derive is set while
+	// adding one, dupMeta is its meta, and index sets dup instead of
+	// indexing a value already held under that meta.
+	derive  bool
+	dupMeta uint32
+	dup     bool
+	v4seen  map[uint32]int32 // IPv4 values of derived indicators
 }
 
 // index validates ind, adds it to the index of its type as indicator n and
@@ -280,8 +334,19 @@ func (b *builder) index(ind *intel.Indicator, n int32) (string, error) {
 }
 
 func (b *builder) add4(a netip.Addr, n int32) {
-	k := a.As4()
-	b.v4 = append(b.v4, uint64(binary.BigEndian.Uint32(k[:]))<<32|uint64(n))
+	k4 := a.As4()
+	k := binary.BigEndian.Uint32(k4[:])
+	if b.derive {
+		if b.v4seen == nil {
+			b.v4seen = make(map[uint32]int32, cap(b.v4))
+		}
+		if old, ok := b.v4seen[k]; ok && b.set.recs[old].meta == b.dupMeta {
+			b.dup = true
+			return
+		}
+		b.v4seen[k] = n
+	}
+	b.v4 = append(b.v4, uint64(k)<<32|uint64(n))
 }
 
 func hex16(v string) [16]byte {
@@ -294,6 +359,10 @@ func hex16(v string) [16]byte {
 // list when the key is already taken.
 func add[K comparable](b *builder, m map[K]int32, k K, n int32) {
 	old, ok := m[k]
+	if ok && b.derive && b.holds(old) {
+		b.dup = true
+		return
+	}
 	switch {
 	case !ok:
 		m[k] = n
@@ -306,14 +375,27 @@ func add[K comparable](b *builder, m map[K]int32, k K, n int32) {
 	}
 }
 
+// holds reports whether ref r names an indicator with the meta of the
+// derived-ID indicator being added: the same value from the same list.
+func (b *builder) holds(r int32) bool {
+	if r >= 0 {
+		return b.set.recs[r].meta == b.dupMeta
+	}
+	for _, i := range b.set.lists[^r] {
+		if b.set.recs[i].meta == b.dupMeta {
+			return true
+		}
+	}
+	return false
+}
+
 // meta returns the index of ind's shared fields, deduplicated.
-func (b *builder) meta(ind *intel.Indicator) uint32 {
-	if l := b.last; l != nil && l.Type == ind.Type && l.Source == ind.Source && l.TLP == ind.TLP &&
-		l.Confidence == ind.Confidence && slices.Equal(l.Indicates, ind.Indicates) {
-		b.last = ind
+func (b *builder) meta(ind *intel.Indicator, derive bool) uint32 {
+	if l := &b.last; b.lastOK && l.typ == ind.Type && l.source == ind.Source && l.tlp == ind.TLP &&
+		l.confidence == ind.Confidence && l.derive == derive && slices.Equal(l.indicates, ind.Indicates) {
 		return b.lastM
 	}
-	k := metaKey{typ: ind.Type, source: ind.Source, tlp: ind.TLP, confidence: ind.Confidence, nIndicates: len(ind.Indicates)}
+	k := metaKey{typ: ind.Type, source: ind.Source, tlp: ind.TLP, confidence: ind.Confidence, nIndicates: len(ind.Indicates), derive: derive}
 	switch len(ind.Indicates) {
 	case 0:
 	case 1:
@@ -325,10 +407,10 @@ func (b *builder) meta(ind *intel.Indicator) uint32 {
 	if !ok {
 		m = uint32(len(b.set.metas))
 		b.set.metas = append(b.set.metas, meta{typ: ind.Type, source: ind.Source, tlp: ind.TLP,
-			confidence: ind.Confidence, indicates: ind.Indicates})
+			confidence: ind.Confidence, indicates: ind.Indicates, derive: derive})
 		b.metas[k] = m
 	}
-	b.last, b.lastM = ind, m
+	b.last, b.lastOK, b.lastM = b.set.metas[m], true, m
 	return m
 }
 
@@ -424,7 +506,7 @@ func (s *Set) Indicator(i int32) *intel.Indicator {
 	r := &s.recs[i]
 	m := &s.metas[r.meta]
 	ind := &intel.Indicator{
-		ID:         r.id,
+		ID:         s.ID(i),
 		Type:       m.typ,
 		Value:      r.value,
 		Confidence: m.confidence,
@@ -445,7 +527,11 @@ func (s *Set) ID(i int32) string {
 	if s == nil || i < 0 || int(i) >= len(s.recs) {
 		return ""
 	}
-	return s.recs[i].id
+	r := &s.recs[i]
+	if m := &s.metas[r.meta]; m.derive {
+		return intel.IndicatorID(m.typ, r.value)
+	}
+	return r.id
 }
 
 // Stats returns what Compile built. The map is a copy.

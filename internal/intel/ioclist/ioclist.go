@@ -148,9 +148,14 @@ type builder struct {
 	file string
 	opt  Options
 	seen map[string]bool
+	emit func(t intel.Type, value, name string) // Scan's callback, instead of c.Indicators
 }
 
 func (b *builder) add(t intel.Type, v, name string) {
+	if b.emit != nil {
+		b.emit(t, v, name)
+		return
+	}
 	id := intel.IndicatorID(t, v)
 	if b.seen[id] {
 		return
