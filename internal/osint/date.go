@@ -99,6 +99,14 @@ func FindDates(sentence string, pub time.Time, anchor *Anchor) []Date {
 		}
 		ds = append(ds, d)
 	}
+	low := strings.ToLower(sentence)
+	hasMonth := false
+	for _, p := range monthPrefixes {
+		if strings.Contains(sentence, p) {
+			hasMonth = true
+			break
+		}
+	}
 	haveYear := func(y string) (int, bool) { n, err := strconv.Atoi(y); return n, err == nil && y != "" }
 	explicit := func(m []int, wd, mon, day, yr string) {
 		d := Date{Expr: sentence[m[0]:m[1]], Kind: "explicit", Precision: "day", Start: m[0], End: m[1]}
@@ -140,20 +148,20 @@ func FindDates(sentence string, pub time.Time, anchor *Anchor) []Date {
 		}
 		add(d)
 	}
-	for _, m := range reMD.FindAllStringSubmatchIndex(sentence, -1) {
+	for _, m := range allIf(hasMonth, reMD, sentence) {
 		explicit(m, sub(sentence, m, 1), sub(sentence, m, 2), sub(sentence, m, 3), sub(sentence, m, 4))
 	}
-	for _, m := range reDM.FindAllStringSubmatchIndex(sentence, -1) {
+	for _, m := range allIf(hasMonth, reDM, sentence) {
 		explicit(m, sub(sentence, m, 1), sub(sentence, m, 3), sub(sentence, m, 2), sub(sentence, m, 4))
 	}
-	for _, m := range reISO.FindAllStringSubmatchIndex(sentence, -1) {
+	for _, m := range allIf(strings.Contains(sentence, "-"), reISO, sentence) {
 		t, err := time.Parse(time.DateOnly, sentence[m[0]:m[1]])
 		if err != nil {
 			continue
 		}
 		add(Date{Expr: sentence[m[0]:m[1]], Kind: "explicit", Precision: "day", Start: m[0], End: m[1], t: t, Resolved: true, Value: t.Format(time.DateOnly), Basis: "explicit date"})
 	}
-	for _, m := range reMonthY.FindAllStringSubmatchIndex(sentence, -1) {
+	for _, m := range allIf(hasMonth, reMonthY, sentence) {
 		// the match starts with a preposition; the expression is the month on
 		ms := m[2]
 		d := Date{Expr: sentence[ms:m[1]], Kind: "month", Precision: "month", Start: ms, End: m[1]}
@@ -176,12 +184,12 @@ func FindDates(sentence string, pub time.Time, anchor *Anchor) []Date {
 		d.Resolved, d.Value = true, d.t.Format("2006-01")
 		add(d)
 	}
-	for _, m := range reYear.FindAllStringSubmatchIndex(sentence, -1) {
+	for _, m := range allIf((strings.Contains(sentence, "19") || strings.Contains(sentence, "20")), reYear, sentence) {
 		y, _ := strconv.Atoi(sub(sentence, m, 1))
 		t := time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC)
 		add(Date{Expr: sub(sentence, m, 1), Kind: "year", Precision: "year", Start: m[2], End: m[3], t: t, Resolved: true, Value: sub(sentence, m, 1), Basis: "year as written"})
 	}
-	for _, m := range reWday.FindAllStringSubmatchIndex(sentence, -1) {
+	for _, m := range allIf(strings.Contains(sentence, "day"), reWday, sentence) {
 		mod := strings.ToLower(sub(sentence, m, 1))
 		wd := weekdayNum[strings.ToLower(sub(sentence, m, 2))]
 		d := Date{Expr: sentence[m[0]:m[1]], Kind: "weekday", Precision: "day", Start: m[0], End: m[1]}
@@ -210,7 +218,7 @@ func FindDates(sentence string, pub time.Time, anchor *Anchor) []Date {
 		d.Resolved, d.Value = true, d.t.Format(time.DateOnly)
 		add(d)
 	}
-	for _, m := range reAgo.FindAllStringSubmatchIndex(sentence, -1) {
+	for _, m := range allIf((strings.Contains(low, " ago") || strings.Contains(low, "earlier") || strings.Contains(low, "before")), reAgo, sentence) {
 		hedge := strings.ToLower(sub(sentence, m, 1))
 		n := countWord(sub(sentence, m, 2))
 		unit := strings.ToLower(sub(sentence, m, 3))
@@ -229,7 +237,7 @@ func FindDates(sentence string, pub time.Time, anchor *Anchor) []Date {
 		}
 		add(d)
 	}
-	for _, m := range rePast.FindAllStringSubmatchIndex(sentence, -1) {
+	for _, m := range allIf((strings.Contains(low, "past ") || strings.Contains(low, "last ")), rePast, sentence) {
 		n := countWord(sub(sentence, m, 1))
 		unit := strings.ToLower(sub(sentence, m, 2))
 		d := Date{Expr: sentence[m[0]:m[1]], Kind: "relative", Start: m[0], End: m[1], Precision: "day", Approximate: true}
@@ -244,7 +252,7 @@ func FindDates(sentence string, pub time.Time, anchor *Anchor) []Date {
 		d.Reason = "approximate: a period, given by its start"
 		add(d)
 	}
-	for _, m := range reRelDay.FindAllStringSubmatchIndex(sentence, -1) {
+	for _, m := range allIf((strings.Contains(low, "day") || strings.Contains(low, "tomorrow") || strings.Contains(low, "night")), reRelDay, sentence) {
 		w := strings.ToLower(sub(sentence, m, 1))
 		d := Date{Expr: sentence[m[0]:m[1]], Kind: "relative", Precision: "day", Start: m[0], End: m[1]}
 		if pub.IsZero() {
@@ -258,7 +266,7 @@ func FindDates(sentence string, pub time.Time, anchor *Anchor) []Date {
 		d.Basis = fmt.Sprintf("%q counted from publication %s", w, pub.Format(time.DateOnly))
 		add(d)
 	}
-	for _, m := range reLastPer.FindAllStringSubmatchIndex(sentence, -1) {
+	for _, m := range allIf((strings.Contains(low, "week") || strings.Contains(low, "month") || strings.Contains(low, "year")), reLastPer, sentence) {
 		mod := strings.ToLower(sub(sentence, m, 1))
 		unit := strings.ToLower(sub(sentence, m, 2))
 		d := Date{Expr: sentence[m[0]:m[1]], Kind: "relative", Start: m[0], End: m[1]}
@@ -287,7 +295,7 @@ func FindDates(sentence string, pub time.Time, anchor *Anchor) []Date {
 		d.Basis = fmt.Sprintf("%q counted from publication %s", d.Expr, pub.Format(time.DateOnly))
 		add(d)
 	}
-	for _, m := range reNextDay.FindAllStringSubmatchIndex(sentence, -1) {
+	for _, m := range allIf(strings.Contains(low, " day"), reNextDay, sentence) {
 		expr := sentence[m[0]:m[1]]
 		low := strings.ToLower(expr)
 		n := 1
@@ -371,4 +379,16 @@ func formatPrecision(t time.Time, p string) string {
 		return t.Format("2006")
 	}
 	return t.Format(time.DateOnly)
+}
+
+// monthPrefixes are what a sentence must contain for a month name to be
+// searched for: a cheap guard before the month regular expressions.
+var monthPrefixes = []string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
+
+// allIf runs re over s only when the cheap guard says it can match.
+func allIf(guard bool, re *regexp.Regexp, s string) [][]int {
+	if !guard {
+		return nil
+	}
+	return re.FindAllStringSubmatchIndex(s, -1)
 }

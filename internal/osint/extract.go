@@ -86,7 +86,7 @@ type person struct {
 
 func (st *articleState) add(c Claim, s Sentence) {
 	c.ArticleID = st.a.ID
-	c.Sentence = s.Text
+	c.Sentence = st.ss[s.Index].Text // whole, even when only a part was searched
 	c.SentIndex = s.Index
 	if st.seen[string(c.Kind)+"\x00"+c.Key] {
 		return
@@ -108,10 +108,16 @@ func (x *Extractor) Extract(a Article) []Claim {
 	return st.claims
 }
 
+// maxSentence bounds, in bytes, how much of one sentence is searched:
+// prose sentences are far shorter, and a page without punctuation must not
+// make extraction slow.
+const maxSentence = 2000
+
 func (x *Extractor) sentence(st *articleState, s Sentence) {
 	pub := st.a.Published
+	s.Text = clip(s.Text, maxSentence)
 	parties := findParties(s.Text)
-	agrs := x.agreementsIn(s.Text, parties, pub)
+	agrs := x.agreementsIn(s.Text, parties, pub, FindDates(s.Text, pub, nil))
 	var anchor *Anchor
 	if len(agrs) > 0 && reAfter.MatchString(s.Text) {
 		ag := agrs[len(agrs)-1]
@@ -371,8 +377,15 @@ type countMatch struct {
 	words string
 }
 
+// countStems are what a sentence must contain for counts to be searched.
+var countStems = []string{"compan", "firm", "organi", "customer", "victim", "target", "network", "agenc", "business", "intrusion", "attack", "attempt", "breach", "hack", "incident", "compromise", "group", "actor", "gang"}
+
 func countsIn(s string) []countMatch {
 	var out []countMatch
+	low := strings.ToLower(s)
+	if !slices.ContainsFunc(countStems, func(st string) bool { return strings.Contains(low, st) }) {
+		return nil
+	}
 	for _, m := range reCount.FindAllStringSubmatchIndex(s, -1) {
 		hedge := strings.ToLower(sub(s, m, 1))
 		num := strings.ToLower(sub(s, m, 2))
@@ -417,7 +430,7 @@ func countsIn(s string) []countMatch {
 // agreements with the same parties the one closest to the sentence's
 // dates wins, else the latest signed by the publication date. Agreements
 // signed after publication are never meant.
-func (x *Extractor) agreementsIn(s string, parties []partyMention, pub time.Time) []pact.Agreement {
+func (x *Extractor) agreementsIn(s string, parties []partyMention, pub time.Time, dates []Date) []pact.Agreement {
 	if !reAgreementWord.MatchString(s) {
 		return nil
 	}
@@ -452,7 +465,6 @@ func (x *Extractor) agreementsIn(s string, parties []partyMention, pub time.Time
 	if len(order) == 0 {
 		return nil
 	}
-	dates := FindDates(s, pub, nil)
 	var out []pact.Agreement
 	for _, k := range order {
 		g := groups[k]

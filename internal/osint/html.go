@@ -13,7 +13,7 @@ import (
 // skipElements are never part of the article text.
 var skipElements = map[string]bool{
 	"script": true, "style": true, "noscript": true, "template": true, "svg": true, "iframe": true,
-	"head": true, "nav": true, "footer": true, "aside": true, "form": true, "button": true,
+	"nav": true, "footer": true, "aside": true, "form": true, "button": true,
 	"select": true, "canvas": true, "object": true, "embed": true, "video": true, "audio": true,
 	"figure": false, "header": true, "menu": true, "dialog": true,
 }

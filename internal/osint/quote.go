@@ -10,6 +10,21 @@ import (
 	"github.com/pactwatch/pactwatch/internal/intel"
 )
 
+// maxWindow bounds, in bytes, the text searched for a quote's speaker
+// before and after it, so that a pathological paragraph costs linear time.
+const maxWindow = 400
+
+// clip returns at most n bytes of s, cut at a rune boundary.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
 // minQuoteWords is the fewest words a quotation needs to be a quote claim:
 // shorter ones are scare quotes or titles ("disturbing", "high-level
 // security dialogue").
@@ -21,11 +36,11 @@ var (
 	// “...,” said NAME, ROLE
 	reVerbName = regexp.MustCompile(`^[\s,]*(` + speechVerbs + `)\s+((?:[^.;“"]|\.\S)+?)(?:[.;](?:\s|$)|$|\s+(?:in|on|at|during)\s)`)
 	// “...,” NAME said / NAME, ROLE, said
-	reNameVerb = regexp.MustCompile(`^[\s,]*((?:[^.;“"]|\.\S|(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen)\.\s){1,160}?)\s+(` + speechVerbs + `)\b`)
+	reNameVerb = regexp.MustCompile(`^[\s,]*((?:[^.;“"]|\.\S|(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen)\.\s)+?)\s+(` + speechVerbs + `)\b`)
 	// NAME(, ROLE,) said (that) ... “...”
-	reIntro = regexp.MustCompile(`((?:[^.;“"]|\.\S|(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen)\.\s){1,200}?)\s+(` + speechVerbs + `)(?:\s+that)?\b[^“"]*$`)
+	reIntro = regexp.MustCompile(`((?:[^.;“"]|\.\S|(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen)\.\s)+?)\s+(` + speechVerbs + `)(?:\s+that)?\b[^“"]*$`)
 	// NAME(, ROLE,) argued that ... (reported speech at a sentence's start)
-	reReported = regexp.MustCompile(`^((?:[^.;“"]|\.\S|(?:Mr|Mrs|Ms|Dr|Prof)\.\s){1,120}?)\s+(` + speechVerbs + `)\b`)
+	reReported = regexp.MustCompile(`^((?:[^.;“"]|\.\S|(?:Mr|Mrs|Ms|Dr|Prof)\.\s)+?)\s+(` + speechVerbs + `)\b`)
 	// According to NAME, ...
 	reAccording = regexp.MustCompile(`(?i)\baccording to\s+([^,.;“"]{2,120})`)
 )
@@ -91,7 +106,7 @@ func (x *Extractor) quotes(st *articleState) {
 		// adviser, Tom Gaffney, argued that ...") are who "he" may mean later
 		for _, s := range ss {
 			if !strings.ContainsAny(s.Text, "“\"") {
-				if m := reReported.FindStringSubmatch(s.Text); m != nil {
+				if m := reReported.FindStringSubmatch(clip(s.Text, maxWindow)); m != nil {
 					if sp, ok := x.speaker(st, m[1]); ok && len(strings.Fields(sp.name)) > 1 {
 						st.lastSpeak = &sp
 					}
@@ -108,7 +123,7 @@ func (x *Extractor) quotes(st *articleState) {
 			var sp person
 			var verb string
 			found := false
-			after := p[q.end:]
+			after := clip(p[q.end:], maxWindow)
 			if k := strings.IndexAny(after, "“\""); k >= 0 {
 				after = after[:k]
 			}
@@ -123,7 +138,7 @@ func (x *Extractor) quotes(st *articleState) {
 				}
 			}
 			if !found {
-				before := p[prevEnd:q.start]
+				before := p[max(prevEnd, q.start-maxWindow):q.start]
 				if m := reIntro.FindStringSubmatch(before); m != nil {
 					sp, found = x.speaker(st, m[1])
 					verb = m[2]
