@@ -1,12 +1,8 @@
 package eve_test
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/json"
 	"flag"
 	"net/netip"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -17,42 +13,18 @@ import (
 
 	"github.com/pactwatch/pactwatch/internal/telemetry"
 	"github.com/pactwatch/pactwatch/internal/telemetry/eve"
+	"github.com/pactwatch/pactwatch/internal/telemetry/internal/goldentest"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata/golden")
 
 // entry is one record of a golden file: an event or the error of a line.
-type entry struct {
-	Line  int64            `json:"line"`
-	Event *telemetry.Event `json:"event,omitempty"`
-	Error string           `json:"error,omitempty"`
-}
+type entry = goldentest.Entry
 
 // decodeFile decodes every line of a sample with one decoder.
 func decodeFile(t *testing.T, path string) []entry {
 	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := eve.NewDecoder()
-	var out []entry
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(nil, 1<<20)
-	for n := int64(1); sc.Scan(); n++ {
-		ev := telemetry.Event{Source: telemetry.Source{File: filepath.Base(path), Line: n, Length: len(sc.Bytes())}}
-		ok, err := d.Decode(sc.Bytes(), &ev)
-		switch {
-		case err != nil:
-			out = append(out, entry{Line: n, Error: err.Error()})
-		case ok:
-			out = append(out, entry{Line: n, Event: &ev})
-		}
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return goldentest.DecodeLines(t, path, eve.NewDecoder())
 }
 
 func sampleFiles(t *testing.T) []string {
@@ -69,29 +41,7 @@ func sampleFiles(t *testing.T) []string {
 func TestGolden(t *testing.T) {
 	for _, path := range sampleFiles(t) {
 		t.Run(filepath.Base(path), func(t *testing.T) {
-			got := decodeFile(t, path)
-			b, err := json.MarshalIndent(got, "", "  ")
-			if err != nil {
-				t.Fatal(err)
-			}
-			b = append(b, '\n')
-			gp := filepath.Join("testdata", "golden", filepath.Base(path))
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(gp), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(gp, b, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(gp)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if diff := cmp.Diff(string(want), string(b)); diff != "" {
-				t.Errorf("decoded %s differs from %s (-want +got):\n%s", path, gp, diff)
-			}
+			goldentest.Compare(t, filepath.Join("testdata", "golden", filepath.Base(path)), path, decodeFile(t, path), *update)
 		})
 	}
 }

@@ -2,12 +2,10 @@ package logfile_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"flag"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/pactwatch/pactwatch/internal/telemetry"
+	"github.com/pactwatch/pactwatch/internal/telemetry/internal/goldentest"
 	"github.com/pactwatch/pactwatch/internal/telemetry/logfile"
 )
 
@@ -82,29 +81,7 @@ func TestGolden(t *testing.T) {
 	for _, path := range files {
 		rel, _ := filepath.Rel(filepath.Join("testdata", "samples"), path)
 		t.Run(rel, func(t *testing.T) {
-			got := readAll(t, path, logfile.Options{})
-			b, err := json.MarshalIndent(got, "", "  ")
-			if err != nil {
-				t.Fatal(err)
-			}
-			b = append(b, '\n')
-			gp := filepath.Join("testdata", "golden", rel+".json")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(gp), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(gp, b, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(gp)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if diff := cmp.Diff(string(want), string(b)); diff != "" {
-				t.Errorf("decoded %s differs from %s (-want +got):\n%s", path, gp, diff)
-			}
+			goldentest.Compare(t, filepath.Join("testdata", "golden", rel+".json"), path, readAll(t, path, logfile.Options{}), *update)
 		})
 	}
 }

@@ -1,9 +1,7 @@
 package zeek_test
 
 import (
-	"bufio"
 	"bytes"
-	"encoding/json"
 	"flag"
 	"net/netip"
 	"os"
@@ -16,17 +14,14 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/pactwatch/pactwatch/internal/telemetry"
+	"github.com/pactwatch/pactwatch/internal/telemetry/internal/goldentest"
 	"github.com/pactwatch/pactwatch/internal/telemetry/zeek"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata/golden")
 
 // entry is one record of a golden file: an event or the error of a line.
-type entry struct {
-	Line  int64            `json:"line"`
-	Event *telemetry.Event `json:"event,omitempty"`
-	Error string           `json:"error,omitempty"`
-}
+type entry = goldentest.Entry
 
 // decodeSample decodes every line of a sample with a decoder named after
 // the file (so JSON logs without _path take their path from it); TSV is
@@ -41,23 +36,7 @@ func decodeSample(t *testing.T, path string) []entry {
 	if bytes.HasPrefix(data, []byte("#")) {
 		d = zeek.NewTSVDecoder(path)
 	}
-	var out []entry
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(nil, 1<<20)
-	for n := int64(1); sc.Scan(); n++ {
-		ev := telemetry.Event{Source: telemetry.Source{File: filepath.Base(path), Line: n, Length: len(sc.Bytes())}}
-		ok, err := d.Decode(sc.Bytes(), &ev)
-		switch {
-		case err != nil:
-			out = append(out, entry{Line: n, Error: err.Error()})
-		case ok:
-			out = append(out, entry{Line: n, Event: &ev})
-		}
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return goldentest.DecodeLines(t, path, d)
 }
 
 func samples(t *testing.T) []string {
@@ -75,28 +54,7 @@ func TestGolden(t *testing.T) {
 	for _, path := range samples(t) {
 		rel, _ := filepath.Rel(filepath.Join("testdata", "samples"), path)
 		t.Run(rel, func(t *testing.T) {
-			b, err := json.MarshalIndent(decodeSample(t, path), "", "  ")
-			if err != nil {
-				t.Fatal(err)
-			}
-			b = append(b, '\n')
-			gp := filepath.Join("testdata", "golden", rel+".json")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(gp), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(gp, b, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(gp)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if diff := cmp.Diff(string(want), string(b)); diff != "" {
-				t.Errorf("decoded %s differs from %s (-want +got):\n%s", path, gp, diff)
-			}
+			goldentest.Compare(t, filepath.Join("testdata", "golden", rel+".json"), path, decodeSample(t, path), *update)
 		})
 	}
 }
