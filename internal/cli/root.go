@@ -153,6 +153,7 @@ Start with 'pactwatch demo' to see the whole flow on a bundled scenario.`,
 		a.findingsCommand(),
 		a.complianceCommand(),
 		a.caseCommand(),
+		a.reportCommand(),
 		a.configCommand(),
 	)
 	return root
