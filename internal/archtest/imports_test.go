@@ -20,6 +20,7 @@ var stages = []string{
 	"internal/pact",
 	"internal/simulate",
 	"internal/casework",
+	"internal/osint/...",
 }
 
 // forbidden are what a stage must not depend on, even indirectly, and why.
