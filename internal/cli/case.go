@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -761,31 +762,50 @@ func (a *app) caseOverrideCommand(cf *caseFlags) *cobra.Command {
 	return cmd
 }
 
-// demoCase opens a case on the demo's first potential violation (in the
-// stored order of findings) and refers it, dated the day after that
-// intrusion ended, and prints one line for the brief. Run again on the
-// same database it finds the case it made before.
+// demoCase opens a case under the first agreement (in the order listed)
+// with findings held against a counterparty that are potential violations
+// or need assessment, bundling all of them against that counterparty, and
+// refers it as a request for information and assistance, dated the day
+// after the last of those intrusions ended. It prints one line for the
+// brief. Run again on the same database it finds the case it made before.
 func (a *app) demoCase(ctx context.Context, st store.Store, agreements []pact.Agreement) error {
 	fs, err := st.Findings(ctx)
 	if err != nil {
 		return err
 	}
-	for _, f := range fs {
-		if f.Verdict != pact.PotentialViolation || f.Counterparty == "" {
+	for _, ag := range agreements {
+		var picked []pact.Finding
+		for _, f := range fs {
+			if f.AgreementID != ag.ID || f.Counterparty == "" || f.Verdict == pact.OutsideScope {
+				continue
+			}
+			if len(picked) > 0 && f.Counterparty != picked[0].Counterparty {
+				continue
+			}
+			picked = append(picked, f)
+		}
+		if len(picked) == 0 {
 			continue
 		}
-		ag, ok := pact.Lookup(agreements, f.AgreementID)
-		if !ok {
-			continue
+		sort.Slice(picked, func(i, j int) bool { return picked[i].Start.Before(picked[j].Start) })
+		var ids, intrusions []string
+		var last time.Time
+		for _, f := range picked {
+			ids = append(ids, f.ID)
+			intrusions = append(intrusions, f.IntrusionID)
+			if f.End.After(last) {
+				last = f.End
+			}
 		}
-		at := f.End.UTC().Truncate(24*time.Hour).AddDate(0, 0, 1).Add(9 * time.Hour)
-		id := caseID(ag.ID, f.Counterparty, []string{f.ID})
+		at := last.UTC().Truncate(24*time.Hour).AddDate(0, 0, 1).Add(9 * time.Hour)
+		id := caseID(ag.ID, picked[0].Counterparty, ids)
 		c, err := st.Case(ctx, id)
 		if errors.Is(err, store.ErrNotFound) {
-			if c, err = openCase(ctx, st, ag, []string{f.ID}, id, "pactwatch demo", at); err != nil {
+			if c, err = openCase(ctx, st, ag, ids, id, "pactwatch demo", at); err != nil {
 				return err
 			}
-			if c, err = casework.Advance(c, casework.Referred, "pactwatch demo", "request for information and assistance on "+f.IntrusionID, at); err != nil {
+			why := fmt.Sprintf("request for information and assistance on %d intrusions: %s", len(intrusions), strings.Join(intrusions, ", "))
+			if c, err = casework.Advance(c, casework.Referred, "pactwatch demo", why, at); err != nil {
 				return err
 			}
 			if err := st.PutCase(ctx, c); err != nil {
@@ -794,12 +814,12 @@ func (a *app) demoCase(ctx context.Context, st store.Store, agreements []pact.Ag
 		} else if err != nil {
 			return err
 		}
-		due := fmt.Sprintf("no answer due date: %s sets none", ag.ID)
+		due := fmt.Sprintf("no answer due date (%s sets none", ag.ID)
 		if !c.Deadline.IsZero() {
 			due = fmt.Sprintf("answer due %s (%s", day(c.Deadline), ag.ID)
 		}
-		fmt.Fprintf(a.stdout, "\nCase %s referred to %s, %s; finding %s, referred %s): pactwatch case show %s\n",
-			c.ID, c.Counterparty, strings.Replace(due, ": ", " (", 1), f.ID, dayOr(c.Referred, day(at)), c.ID)
+		fmt.Fprintf(a.stdout, "\nCase %s referred to %s, %s; %d findings, referred %s): pactwatch case show %s\n",
+			c.ID, c.Counterparty, due, len(ids), dayOr(c.Referred, day(at)), c.ID)
 		return nil
 	}
 	return nil
