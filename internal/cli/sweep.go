@@ -41,7 +41,7 @@ type sweepRecord struct {
 }
 
 type sweepTotals struct {
-	bytes, lines, events, matches, malformed int64
+	bytes, lines, events, matches, malformed, skipped int64
 }
 
 func (a *app) sweepCommand() *cobra.Command {
@@ -49,6 +49,7 @@ func (a *app) sweepCommand() *cobra.Command {
 		indFiles []string
 		jobs     int
 		sorted   bool
+		validate bool
 		format   string
 	)
 	cmd := &cobra.Command{
@@ -62,8 +63,16 @@ standard input).
 Matching is exact by field: IP and CIDR by address, domains by label
 (evil.com matches a.evil.com, never notevil.com), hashes case-insensitive,
 URLs normalised. Each match is one NDJSON object on stdout with file, line,
-offset, field, value, indicator, type, indicator_id and time; a summary goes
-to stderr. Exit status is 0 with or without matches.`,
+offset, field, value, indicator, type, indicator_id and time, in input order
+(files as given, lines in file order; --sort sorts by file name instead); a
+summary goes to stderr, and a progress bar when stderr is a terminal.
+
+Plain files are split into chunks swept on -j workers (default: one per
+CPU); compressed files and standard input are read as one stream each.
+Lines in which no indicator's value appears are not parsed at all (this
+never loses a match); the summary counts them apart, and --validate parses
+every line to count events and malformed lines exactly. Exit status is 0
+with or without matches.`,
 		Example: `  pactwatch sweep --indicators iocs.txt eve.json
   pactwatch sweep --indicators apt.json --indicators c2.txt -j 2 --sort logs/*.log.gz
   zcat eve.json.gz | pactwatch sweep --indicators iocs.txt -`,
@@ -82,13 +91,14 @@ to stderr. Exit status is 0 with or without matches.`,
 				return err
 			}
 			fmt.Fprintf(a.stderr, "compiled %d indicators in %.2fs\n", set.Len(), time.Since(start).Seconds())
-			return a.runSweep(ctx, set, logs, jobs, sorted, format)
+			return a.runSweep(ctx, set, logs, jobs, sorted, validate, format)
 		},
 	}
 	f := cmd.Flags()
 	f.StringArrayVar(&indFiles, "indicators", nil, "IOC list or STIX 2.1 bundle (repeatable)")
 	f.IntVarP(&jobs, "jobs", "j", runtime.NumCPU(), "worker goroutines (chunks of a file and files are swept in parallel)")
-	f.BoolVar(&sorted, "sort", false, "print matches in a deterministic order (file, line, field)")
+	f.BoolVar(&sorted, "sort", false, "print matches sorted by file name, offset, field and indicator id (default: in input order)")
+	f.BoolVar(&validate, "validate", false, "parse every line, also those without any indicator's value, to count events and malformed lines exactly")
 	f.StringVar(&format, "format", "", "force the log format: eve, zeek-json, zeek-tsv, ndjson (default: detect)")
 	return cmd
 }
@@ -99,12 +109,22 @@ to stderr. Exit status is 0 with or without matches.`,
 // hundred bytes per indicator; STIX bundles and MISP files go through
 // load.Bytes.
 func loadSweepSet(ctx context.Context, stderr io.Writer, files []string) (*sweep.Set, error) {
-	b := sweep.NewBuilder(0)
-	for _, f := range files {
+	datas := make([][]byte, len(files))
+	lines := 0
+	for i, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
 			return nil, fmt.Errorf("load intel: %w", err)
 		}
+		datas[i] = data
+		lines += bytes.Count(data, []byte("\n")) + 1
+	}
+	// Presized: growing the index of millions by appending costs more than
+	// building it.
+	b := sweep.NewBuilder(lines)
+	for i, f := range files {
+		data := datas[i]
+		datas[i] = nil
 		trimmed := bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")))
 		list := len(trimmed) > 0 && trimmed[0] != '{' && trimmed[0] != '[' && utf8.Valid(data) && bytes.IndexByte(data, 0) < 0
 		var unsupported int
@@ -154,8 +174,9 @@ type sweepChunk struct {
 
 // sweepWorker matches the events of the chunks one goroutine reads.
 type sweepWorker struct {
-	set     *sweep.Set
-	matches []sweep.Match
+	set      *sweep.Set
+	validate bool // decode every line, not only those MayMatch lets through
+	matches  []sweep.Match
 }
 
 func (w *sweepWorker) data(c *chunk.Chunk) *sweepChunk {
@@ -167,7 +188,9 @@ func (w *sweepWorker) data(c *chunk.Chunk) *sweepChunk {
 	return d
 }
 
-func (w *sweepWorker) Want([]byte) bool { return true }
+// Want decodes only lines that may hold an indicator's value (exact: a
+// line it skips has no match), unless every line is to be validated.
+func (w *sweepWorker) Want(line []byte) bool { return w.validate || w.set.MayMatch(line) }
 
 func (w *sweepWorker) Event(c *chunk.Chunk, ev *telemetry.Event) {
 	d := w.data(c)
@@ -189,7 +212,7 @@ func (w *sweepWorker) Malformed(c *chunk.Chunk, pe *telemetry.ParseError) {
 	}
 }
 
-func (a *app) runSweep(ctx context.Context, set *sweep.Set, logs []string, jobs int, sorted bool, format string) error {
+func (a *app) runSweep(ctx context.Context, set *sweep.Set, logs []string, jobs int, sorted, validate bool, format string) error {
 	start := time.Now()
 	out := bufio.NewWriterSize(a.stdout, 1<<16)
 	var (
@@ -202,12 +225,13 @@ func (a *app) runSweep(ctx context.Context, set *sweep.Set, logs []string, jobs 
 		bar     = a.sweepProgress(logs)
 	)
 	opt := chunk.Options{Jobs: jobs, Format: format}
-	err := chunk.Run(ctx, logs, opt, func() chunk.Worker { return &sweepWorker{set: set} }, func(c *chunk.Chunk) error {
+	err := chunk.Run(ctx, logs, opt, func() chunk.Worker { return &sweepWorker{set: set, validate: validate} }, func(c *chunk.Chunk) error {
 		if c.Err != nil {
 			errs = append(errs, c.Err)
 		}
 		totals.bytes += c.Bytes
 		totals.lines += c.Lines
+		totals.skipped += c.Skipped
 		if c.Tail > 0 {
 			totals.lines++ // the sweep read an unfinished last line too
 		}
@@ -273,8 +297,12 @@ func (a *app) runSweep(ctx context.Context, set *sweep.Set, logs []string, jobs 
 		emitErr = err
 	}
 	secs := time.Since(start).Seconds()
-	fmt.Fprintf(a.stderr, "swept %d bytes, %d lines, %d events: %d matches, %d malformed lines in %.2fs (%.1f MB/s)\n",
-		totals.bytes, totals.lines, totals.events, totals.matches, totals.malformed, secs, float64(totals.bytes)/1e6/max(secs, 1e-9))
+	skipped := ""
+	if totals.skipped > 0 {
+		skipped = fmt.Sprintf(" (and %d lines without any indicator's value, not parsed: --validate parses them)", totals.skipped)
+	}
+	fmt.Fprintf(a.stderr, "swept %d bytes, %d lines, %d events%s: %d matches, %d malformed lines in %.2fs (%.1f MB/s)\n",
+		totals.bytes, totals.lines, totals.events, skipped, totals.matches, totals.malformed, secs, float64(totals.bytes)/1e6/max(secs, 1e-9))
 	if emitErr != nil {
 		errs = append(errs, fmt.Errorf("write output: %w", emitErr))
 	}

@@ -35,6 +35,7 @@ type Set struct {
 	cidr6   bool               // cidr holds IPv6 prefixes
 	f4      filter             // IPv4 addresses and prefixes, by leading bits
 	fd      filter             // domains, by hash
+	fd2     filter             // the last two labels of domains, by hash (MayMatch)
 	domains map[string]int32
 	urls    map[string]int32
 	md5     map[[16]byte]int32
@@ -473,8 +474,11 @@ func (b *builder) buildFilters() {
 	}
 	if len(s.domains) > 0 {
 		s.fd = newFilter(len(s.domains), 26)
+		s.fd2 = newFilter(len(s.domains), 26)
 		for d := range s.domains {
 			s.fd.set(hashString(d))
+			last := strings.LastIndexByte(d, '.')
+			s.fd2.set(hashString(d[strings.LastIndexByte(d[:max(last, 0)], '.')+1:]))
 		}
 	}
 }

@@ -1,0 +1,339 @@
+package sweep
+
+import (
+	"bytes"
+	"encoding/binary"
+	"net/netip"
+)
+
+// MayMatch reports whether the raw log line could hold a value that one of
+// the set's indicators matches, looking only at the bytes: when it returns
+// false, decoding the line and calling Match on its event finds nothing,
+// so a sweep can skip the decoding. It is exact in that direction (no
+// false negatives) for any line of the formats pactwatch reads, and close
+// to exact in the other: it looks each candidate token up in the indexes
+// themselves, so it says true for a line without a match only when an
+// indicator's value appears in a field Match does not look at.
+//
+// How: every matchable value a decoder produces is a run of bytes of the
+// line (JSON and Zeek TSV keep values verbatim, and Match folds only ASCII
+// case), so MayMatch splits the line into maximal runs of
+// [A-Za-z0-9._:-] and looks up each run, each of its ':'-separated parts
+// and each part's parent domains as an IPv4 or IPv6 address (exact index
+// and CIDRs), a domain, and a hex hash (also with ':' between byte pairs,
+// as certificate fingerprints are written). Lines where that reasoning
+// could fail say true at once: a backslash (a JSON or Zeek escape could
+// spell any byte) or a non-ASCII byte (Unicode case folding). A set with
+// URL or e-mail indicators, whose normalisation is richer, disables the
+// filter: MayMatch then always says true.
+//
+// MayMatch does not allocate and is safe for concurrent use.
+func (s *Set) MayMatch(line []byte) bool {
+	if s == nil {
+		return false
+	}
+	if len(s.urls) > 0 || len(s.emails) > 0 {
+		return true
+	}
+	for i := 0; i < len(line); {
+		c := line[i]
+		cl := class[c]
+		if cl&cTok == 0 {
+			if c >= 0x80 || c == '\\' {
+				return true
+			}
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(line) {
+			x := class[line[j]]
+			if x&cTok == 0 {
+				break
+			}
+			cl |= x
+			j++
+		}
+		if cl&cColon != 0 || cl&cDot != 0 && j-i >= 4 || j-i >= 32 {
+			if s.token(line[i:j], cl) {
+				return true
+			}
+		}
+		i = j
+	}
+	return false
+}
+
+// Character classes of the prefilter's tokens.
+const (
+	cTok    = 1 << iota // part of a token: [A-Za-z0-9._:-]
+	cDot                // '.'
+	cColon              // ':'
+	cNonHex             // not a hex digit (nor ':' or '.')
+	cNonNum             // not a digit (nor '.')
+)
+
+var class = func() (t [256]uint8) {
+	for c := 0; c < 256; c++ {
+		switch {
+		case c >= '0' && c <= '9':
+			t[c] = cTok
+		case c >= 'a' && c <= 'f', c >= 'A' && c <= 'F':
+			t[c] = cTok | cNonNum
+		case c >= 'g' && c <= 'z', c >= 'G' && c <= 'Z', c == '_', c == '-':
+			t[c] = cTok | cNonHex | cNonNum
+		case c == '.':
+			t[c] = cTok | cDot
+		case c == ':':
+			t[c] = cTok | cColon | cNonNum
+		}
+	}
+	return t
+}()
+
+// token looks up one run of token bytes; cl is the union of its classes.
+func (s *Set) token(r []byte, cl uint8) bool {
+	if cl&cColon == 0 {
+		return s.part(r, cl)
+	}
+	// JSON's key-value separator: no address starts with a single ':'.
+	if len(r) >= 2 && r[0] == ':' && r[1] != ':' {
+		r = r[1:]
+		if bytes.IndexByte(r, ':') < 0 {
+			cl = 0
+			for _, c := range r {
+				cl |= class[c]
+			}
+			return (cl&cDot != 0 && len(r) >= 4 || len(r) >= 32) && s.part(r, cl)
+		}
+	} else if len(r) == 1 {
+		return false
+	}
+	// An IPv6 address, or a hex fingerprint with ':' between bytes.
+	if cl&cNonHex == 0 {
+		if s.colonHex(r) {
+			return true
+		}
+		if bytes.Count(r, []byte(":")) >= 2 {
+			if a, err := netip.ParseAddr(string(bytes.TrimRight(r, ":."))); err == nil && s.addr(a) {
+				return true
+			}
+		}
+	}
+	for len(r) > 0 {
+		k := bytes.IndexByte(r, ':')
+		p := r
+		if k >= 0 {
+			p, r = r[:k], r[k+1:]
+		} else {
+			r = nil
+		}
+		if len(p) < 4 {
+			continue
+		}
+		var pc uint8
+		for _, c := range p {
+			pc |= class[c]
+		}
+		if s.part(p, pc) {
+			return true
+		}
+	}
+	return false
+}
+
+// part looks up a run without ':' as an IPv4 address, a domain and its
+// parents, and a hash.
+func (s *Set) part(p []byte, cl uint8) bool {
+	for len(p) > 0 && p[len(p)-1] == '.' {
+		p = p[:len(p)-1]
+	}
+	if cl&cNonHex == 0 && len(p) >= 32 {
+		for h := range bytes.SplitSeq(p, []byte(".")) {
+			if s.hash(h) {
+				return true
+			}
+		}
+	}
+	if cl&cDot == 0 {
+		return false
+	}
+	if cl&cNonNum == 0 && (s.v4.len() > 0 || s.cidr4) {
+		if a, ok := parseIPv4(p); ok && s.addr(a) {
+			return true
+		}
+	}
+	if len(s.domains) == 0 {
+		return false
+	}
+	if len(p) > maxDomain {
+		return true // Match lower-cases long names differently; decode to be sure
+	}
+	// An indicator domain's last label is not all digits, and its last
+	// two labels are in fd2.
+	last := bytes.LastIndexByte(p, '.')
+	if last < 0 {
+		return false
+	}
+	digits := true
+	for _, c := range p[last+1:] {
+		if c < '0' || c > '9' {
+			digits = false
+			break
+		}
+	}
+	if digits {
+		return false
+	}
+	var buf [maxDomain]byte
+	b := buf[:len(p)]
+	for i, c := range p {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b[i] = c
+	}
+	two := bytes.LastIndexByte(b[:last], '.') + 1
+	if !s.fd2.has(hashBytes(b[two:])) {
+		return false
+	}
+	// b and its parents down to the last two labels.
+	for start := 0; ; {
+		if s.fd.has(hashBytes(b[start:])) {
+			if _, ok := s.domains[string(b[start:])]; ok {
+				return true
+			}
+		}
+		if start >= two {
+			return false
+		}
+		start += bytes.IndexByte(b[start:], '.') + 1
+	}
+}
+
+// parseIPv4 parses a dotted quad as netip.ParseAddr does (no leading
+// zeros, each part at most 255), without allocating.
+func parseIPv4(p []byte) (netip.Addr, bool) {
+	var a [4]byte
+	k, v, digits := 0, 0, 0
+	for i := 0; i <= len(p); i++ {
+		if i == len(p) || p[i] == '.' {
+			if digits == 0 || k > 3 {
+				return netip.Addr{}, false
+			}
+			a[k] = byte(v)
+			k, v, digits = k+1, 0, 0
+			continue
+		}
+		c := p[i]
+		if c < '0' || c > '9' || digits > 0 && v == 0 {
+			return netip.Addr{}, false
+		}
+		v = v*10 + int(c-'0')
+		digits++
+		if v > 255 {
+			return netip.Addr{}, false
+		}
+	}
+	if k != 4 {
+		return netip.Addr{}, false
+	}
+	return netip.AddrFrom4(a), true
+}
+
+// addr reports whether an address is an indicator or in a CIDR one.
+func (s *Set) addr(a netip.Addr) bool {
+	u := a.Unmap().WithZone("")
+	if u.Is4() {
+		k4 := u.As4()
+		k := binary.BigEndian.Uint32(k4[:])
+		if !s.f4.has(uint64(k) << 32) {
+			return false
+		}
+		if _, ok := s.v4.lookup(k); ok {
+			return true
+		}
+		if s.cidr4 {
+			_, ok := s.cidr.Lookup(u)
+			return ok
+		}
+		return false
+	}
+	if _, ok := s.v6[u.As16()]; ok {
+		return true
+	}
+	if s.cidr6 {
+		_, ok := s.cidr.Lookup(u)
+		return ok
+	}
+	return false
+}
+
+// hash reports whether h, hex digits of any case, is a hash or JA3
+// indicator.
+func (s *Set) hash(h []byte) bool {
+	switch len(h) {
+	case 32:
+		if len(s.md5) == 0 && len(s.ja3) == 0 {
+			return false
+		}
+		var k [16]byte
+		if !decodeHexBytes(k[:], h) {
+			return false
+		}
+		_, ok1 := s.md5[k]
+		_, ok2 := s.ja3[k]
+		return ok1 || ok2
+	case 40:
+		var k [20]byte
+		if len(s.sha1) == 0 || !decodeHexBytes(k[:], h) {
+			return false
+		}
+		_, ok := s.sha1[k]
+		return ok
+	case 64:
+		var k [32]byte
+		if len(s.sha256) == 0 || !decodeHexBytes(k[:], h) {
+			return false
+		}
+		_, ok := s.sha256[k]
+		return ok
+	}
+	return false
+}
+
+// colonHex looks up hex digits written in ':'-separated pairs
+// ("ab:cd:..."), as certificate fingerprints are, as a hash.
+func (s *Set) colonHex(r []byte) bool {
+	n := len(r)
+	if (n+1)%3 != 0 {
+		return false
+	}
+	var buf [64]byte
+	m := (n + 1) / 3 * 2
+	if m > len(buf) {
+		return false
+	}
+	for i := 0; i < n; i += 3 {
+		if i+2 < n && r[i+2] != ':' || r[i] == ':' || r[i+1] == ':' {
+			return false
+		}
+		buf[i/3*2], buf[i/3*2+1] = r[i], r[i+1]
+	}
+	return s.hash(buf[:m])
+}
+
+// decodeHexBytes is decodeHex for bytes.
+func decodeHexBytes(dst, s []byte) bool {
+	if len(s) != 2*len(dst) {
+		return false
+	}
+	for i := range dst {
+		hi, lo := hexval[s[2*i]], hexval[s[2*i+1]]
+		if hi > 15 || lo > 15 {
+			return false
+		}
+		dst[i] = hi<<4 | lo
+	}
+	return true
+}
