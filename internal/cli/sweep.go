@@ -51,6 +51,7 @@ func (a *app) sweepCommand() *cobra.Command {
 		sorted   bool
 		validate bool
 		format   string
+		chunk    int64
 	)
 	cmd := &cobra.Command{
 		Use:   "sweep --indicators FILE LOG...",
@@ -91,7 +92,7 @@ with or without matches.`,
 				return err
 			}
 			fmt.Fprintf(a.stderr, "compiled %d indicators in %.2fs\n", set.Len(), time.Since(start).Seconds())
-			return a.runSweep(ctx, set, logs, jobs, sorted, validate, format)
+			return a.runSweep(ctx, set, logs, sweepOptions{jobs: jobs, sorted: sorted, validate: validate, format: format, chunk: chunk})
 		},
 	}
 	f := cmd.Flags()
@@ -100,6 +101,8 @@ with or without matches.`,
 	f.BoolVar(&sorted, "sort", false, "print matches sorted by file name, offset, field and indicator id (default: in input order)")
 	f.BoolVar(&validate, "validate", false, "parse every line, also those without any indicator's value, to count events and malformed lines exactly")
 	f.StringVar(&format, "format", "", "force the log format: eve, zeek-json, zeek-tsv, ndjson (default: detect)")
+	f.Int64Var(&chunk, "chunk-size", 0, "bytes per chunk of a plain file (default 4 MiB; for tests)")
+	_ = f.MarkHidden("chunk-size")
 	return cmd
 }
 
@@ -212,7 +215,16 @@ func (w *sweepWorker) Malformed(c *chunk.Chunk, pe *telemetry.ParseError) {
 	}
 }
 
-func (a *app) runSweep(ctx context.Context, set *sweep.Set, logs []string, jobs int, sorted, validate bool, format string) error {
+// sweepOptions are the sweep's settings from the command line.
+type sweepOptions struct {
+	jobs             int
+	sorted, validate bool
+	format           string
+	chunk            int64
+}
+
+func (a *app) runSweep(ctx context.Context, set *sweep.Set, logs []string, o sweepOptions) error {
+	sorted, validate := o.sorted, o.validate
 	start := time.Now()
 	out := bufio.NewWriterSize(a.stdout, 1<<16)
 	var (
@@ -224,7 +236,8 @@ func (a *app) runSweep(ctx context.Context, set *sweep.Set, logs []string, jobs 
 		shown   = map[string]int{}
 		bar     = a.sweepProgress(logs)
 	)
-	opt := chunk.Options{Jobs: jobs, Format: format}
+	enc.SetEscapeHTML(false) // URLs keep their & and <stdin> its brackets
+	opt := chunk.Options{Jobs: o.jobs, Format: o.format, Size: o.chunk}
 	err := chunk.Run(ctx, logs, opt, func() chunk.Worker { return &sweepWorker{set: set, validate: validate} }, func(c *chunk.Chunk) error {
 		if c.Err != nil {
 			errs = append(errs, c.Err)

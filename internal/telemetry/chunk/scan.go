@@ -198,9 +198,9 @@ func changesHeader(line []byte) bool {
 }
 
 // decode hands one line to the worker: skipped, an event or a malformed
-// line. Header lines always reach the decoder.
+// line. Blank and '#' lines (headers) always reach the decoder.
 func (s *scanner) decode(c *Chunk, dec telemetry.Decoder, line []byte, rel, start int64) {
-	if (len(line) == 0 || line[0] != '#') && !s.w.Want(line) {
+	if len(line) > 0 && line[0] != '#' && !s.w.Want(line) {
 		c.Skipped++
 		return
 	}

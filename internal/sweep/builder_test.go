@@ -1,0 +1,119 @@
+package sweep_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/pactwatch/pactwatch/internal/intel"
+	"github.com/pactwatch/pactwatch/internal/intel/ioclist"
+	"github.com/pactwatch/pactwatch/internal/sweep"
+)
+
+// An IOC list streamed into a Builder with AddDerived gives the same
+// indicators and the same matches as ioclist.Read followed by Compile.
+func TestAddDerivedMatchesReadAndCompile(t *testing.T) {
+	gen := genIndicators(3000, 7)
+	var list bytes.Buffer
+	list.WriteString("# feed header\n\nSHA256\n")
+	for i, ind := range gen {
+		v := ind.Value
+		switch i % 7 {
+		case 0:
+			v = strings.ToUpper(v) // normalised on reading
+		case 1:
+			v = strings.ReplaceAll(v, ".", "[.]") // defanged
+		}
+		fmt.Fprintln(&list, v)
+		if i%10 == 0 {
+			fmt.Fprintln(&list, ind.Value) // a duplicate
+		}
+		if i%500 == 0 {
+			fmt.Fprintln(&list, "not an indicator at all")
+			fmt.Fprintf(&list, "# section %d\n", i)
+		}
+	}
+	data := list.Bytes()
+	ctx := context.Background()
+	c, err := ioclist.Read(ctx, bytes.NewReader(data), "feed.txt", ioclist.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := sweep.Compile(c.Indicators)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := sweep.NewBuilder(len(gen))
+	ind := intel.Indicator{Source: "feed.txt"}
+	uns, err := ioclist.Scan(ctx, data, "feed.txt", func(typ intel.Type, v, name string) {
+		ind.Type, ind.Value, ind.Name = typ, v, name
+		b.AddDerived(&ind)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := b.Set()
+	if diff := cmp.Diff(c.Unsupported, uns); diff != "" {
+		t.Errorf("Scan's unsupported lines differ from Read's (-Read +Scan):\n%s", diff)
+	}
+	if got.Len() != want.Len() || got.Len() < 2900 {
+		t.Fatalf("Len() = %d, want %d (about 3000)", got.Len(), want.Len())
+	}
+	all := func(s *sweep.Set) []intel.Indicator {
+		out := make([]intel.Indicator, s.Len())
+		for i := range out {
+			out[i] = *s.Indicator(int32(i))
+		}
+		slices.SortFunc(out, func(a, b intel.Indicator) int { return strings.Compare(a.ID, b.ID) })
+		return out
+	}
+	if diff := cmp.Diff(all(want), all(got)); diff != "" {
+		t.Errorf("indicators differ (-Compile +AddDerived):\n%s", diff)
+	}
+	type hit struct{ Field, ID string }
+	hits := func(s *sweep.Set, evs int) [][]hit {
+		var out [][]hit
+		for _, ev := range genEvents(evs, gen, 30, 9) {
+			var hs []hit
+			for _, m := range s.Match(&ev, nil) {
+				hs = append(hs, hit{m.Field, s.ID(m.Indicator)})
+			}
+			slices.SortFunc(hs, func(a, b hit) int { return strings.Compare(a.Field+a.ID, b.Field+b.ID) })
+			out = append(out, hs)
+		}
+		return out
+	}
+	w, g := hits(want, 2000), hits(got, 2000)
+	n := 0
+	for _, h := range w {
+		n += len(h)
+	}
+	if n < 100 {
+		t.Fatalf("only %d matches in the events", n)
+	}
+	if diff := cmp.Diff(w, g); diff != "" {
+		t.Errorf("matches differ (-Compile +AddDerived):\n%s", diff)
+	}
+}
+
+// Add keeps given IDs and duplicates, as Compile does.
+func TestBuilderAdd(t *testing.T) {
+	inds := []intel.Indicator{
+		{ID: "x", Type: intel.IPv4, Value: "1.2.3.4", Source: "a"},
+		{ID: "y", Type: intel.IPv4, Value: "1.2.3.4", Source: "a"},
+		{ID: "z", Type: intel.Domain, Value: "not a domain"},
+	}
+	b := sweep.NewBuilder(0)
+	for i := range inds {
+		b.Add(&inds[i])
+	}
+	s := b.Set()
+	if s.Len() != 2 || s.ID(0) != "x" || s.ID(1) != "y" || len(s.Rejected()) != 1 || s.Rejected()[0].Index != 2 {
+		t.Errorf("Builder.Add: Len %d, IDs %q %q, rejected %v; want 2, x y, one at index 2", s.Len(), s.ID(0), s.ID(1), s.Rejected())
+	}
+}
