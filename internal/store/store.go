@@ -23,7 +23,8 @@ var ErrSchema = errors.New("database schema is newer than this program")
 // Writes that belong together commit in one transaction; natural keys make
 // repeated writes of the same data insert nothing twice.
 type Store interface {
-	CaseStore // cases, evidence, evidence files and overrides (casework.go)
+	CaseStore    // cases, evidence, evidence files and overrides (casework.go)
+	ArticleStore // articles, their sources, stories, claims and reports (osint.go)
 
 	// ImportIntel stores a collection. Records are keyed by (source, id) for
 	// actors and by (id, type, value) for indicators; re-importing replaces

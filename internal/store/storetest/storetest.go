@@ -63,7 +63,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"IntrusionNotFound", testIntrusionNotFound},
 		{"Persistence", testPersistence},
 	}
-	tests = append(tests, caseTests...) // casework.go
+	tests = append(tests, caseTests...)  // casework.go
+	tests = append(tests, osintTests...) // osint.go
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, Opener(open)) })
 	}
