@@ -9,6 +9,7 @@
 #   OUT=dir       where data and outputs go (default bench/out/N-EVE-ZEEK)
 #   SKIP_SLOW=1   skip grep -F -f and rg -F -f (minutes at 1M patterns)
 #   JOBS="1 2"    the -j values to time pactwatch with
+#   PACTWATCH=bin use this pactwatch binary instead of building one
 # Run from the repository root. Needs Go; /usr/bin/time for peak RSS;
 # rg and grep are skipped with a message when missing.
 set -euo pipefail
@@ -20,9 +21,11 @@ OUT=${OUT:-bench/out/$N-$EVE_MIB-$ZEEK_MIB}
 JOBS=${JOBS:-"1 2"}
 mkdir -p "$OUT"
 
-go build -o bench/out/pactwatch ./cmd/pactwatch
+PW=${PACTWATCH:-bench/out/pactwatch}
+if [[ -z ${PACTWATCH:-} ]]; then
+	go build -o "$PW" ./cmd/pactwatch
+fi
 go build -o bench/out/benchcheck ./bench/cmd/benchcheck
-PW=bench/out/pactwatch
 CHECK=bench/out/benchcheck
 
 if [[ ! -s $OUT/iocs.txt || ! -s $OUT/eve.json || ! -s $OUT/dns.log ]]; then

@@ -18,6 +18,14 @@
 //	email             Email-typed Extra
 //
 // Matching allocates nothing when nothing matches, which is the common case.
+// MayMatch goes further for bulk sweeps: it looks at a raw log line's bytes
+// and rules out, exactly, lines in which no indicator's value appears, so
+// they need not be decoded at all.
+//
+// A Builder compiles a Set from indicators added one at a time; with
+// AddDerived an IOC list streams into the index (via ioclist.Scan) without
+// a slice of intel.Indicator or stored IDs, which are derived from type and
+// value when asked for.
 // A Holder lets a long-running process swap in a newly compiled Set while
 // workers keep matching.
 //

@@ -216,11 +216,11 @@ func (b *builder) addIndicator(i int, ind *intel.Indicator, derive bool) bool {
 // finish builds the sorted and filtered indexes and returns the Set.
 func (b *builder) finish() *Set {
 	s := b.set
+	b.dropDuplicateV4()
 	sharedBefore := len(s.lists)
 	s.v4 = buildV4(s, b.v4)
 	b.shared += len(s.lists) - sharedBefore
 	b.v4 = nil
-	b.v4seen = nil
 	b.buildCIDR()
 	b.buildFilters()
 	s.stats.Indicators = len(s.recs)
@@ -259,10 +259,10 @@ type builder struct {
 	// Duplicate detection for derived-ID indicators: derive is set while
 	// adding one, dupMeta is its meta, and index sets dup instead of
 	// indexing a value already held under that meta.
-	derive  bool
-	dupMeta uint32
-	dup     bool
-	v4seen  map[uint32]int32 // IPv4 values of derived indicators
+	derive     bool
+	dupMeta    uint32
+	dup        bool
+	anyDerived bool // some IPv4 indicator has a derived ID: dropDuplicateV4 has work
 }
 
 // index validates ind, adds it to the index of its type as indicator n and
@@ -337,17 +337,95 @@ func (b *builder) index(ind *intel.Indicator, n int32) (string, error) {
 func (b *builder) add4(a netip.Addr, n int32) {
 	k4 := a.As4()
 	k := binary.BigEndian.Uint32(k4[:])
-	if b.derive {
-		if b.v4seen == nil {
-			b.v4seen = make(map[uint32]int32, cap(b.v4))
-		}
-		if old, ok := b.v4seen[k]; ok && b.set.recs[old].meta == b.dupMeta {
-			b.dup = true
-			return
-		}
-		b.v4seen[k] = n
-	}
 	b.v4 = append(b.v4, uint64(k)<<32|uint64(n))
+	b.anyDerived = b.anyDerived || b.derive
+}
+
+// dropDuplicateV4 removes the IPv4 indicators added with derived IDs whose
+// address an earlier indicator with the same shared fields already has
+// (the rest of the index types catch duplicates as they are added; a map
+// of millions of addresses only for that costs more than this sort-time
+// pass). Records after a dropped one are renumbered, which touches every
+// index, but only when there was a duplicate.
+func (b *builder) dropDuplicateV4() {
+	if !b.anyDerived || len(b.v4) < 2 {
+		return
+	}
+	s := b.set
+	slices.Sort(b.v4)
+	var dead []bool
+	for i := 1; i < len(b.v4); i++ {
+		k := b.v4[i] >> 32
+		if k != b.v4[i-1]>>32 {
+			continue
+		}
+		n := int32(uint32(b.v4[i]))
+		m := s.recs[n].meta
+		if !s.metas[m].derive {
+			continue
+		}
+		for j := i - 1; j >= 0 && b.v4[j]>>32 == k; j-- {
+			o := int32(uint32(b.v4[j]))
+			if (dead == nil || !dead[o]) && s.recs[o].meta == m {
+				if dead == nil {
+					dead = make([]bool, len(s.recs))
+				}
+				dead[n] = true
+				break
+			}
+		}
+	}
+	if dead == nil {
+		return
+	}
+	remap := make([]int32, len(s.recs))
+	kept := s.recs[:0]
+	for i := range s.recs {
+		if dead[i] {
+			remap[i] = -1
+			s.stats.ByType[s.metas[s.recs[i].meta].typ]--
+			continue
+		}
+		remap[i] = int32(len(kept))
+		kept = append(kept, s.recs[i])
+	}
+	clear(s.recs[len(kept):])
+	s.recs = kept
+	v4 := b.v4[:0]
+	for _, e := range b.v4 {
+		if n := int32(uint32(e)); !dead[n] {
+			v4 = append(v4, e&^0xffffffff|uint64(uint32(remap[n])))
+		}
+	}
+	b.v4 = v4
+	for _, l := range s.lists {
+		for i, n := range l {
+			l[i] = remap[n]
+		}
+	}
+	re := func(r int32) int32 {
+		if r >= 0 {
+			return remap[r]
+		}
+		return r
+	}
+	for k, r := range b.cidrs {
+		b.cidrs[k] = re(r)
+	}
+	remapMap(s.v6, re)
+	remapMap(s.domains, re)
+	remapMap(s.urls, re)
+	remapMap(s.md5, re)
+	remapMap(s.sha1, re)
+	remapMap(s.sha256, re)
+	remapMap(s.ja3, re)
+	remapMap(s.emails, re)
+}
+
+func remapMap[K comparable](m map[K]int32, re func(int32) int32) {
+	for k, r := range m {
+		m[k] = re(r)
+	}
 }
 
 func hex16(v string) [16]byte {
