@@ -132,14 +132,41 @@ func loadSweepSet(ctx context.Context, stderr io.Writer, files []string) (*sweep
 		list := len(trimmed) > 0 && trimmed[0] != '{' && trimmed[0] != '[' && utf8.Valid(data) && bytes.IndexByte(data, 0) < 0
 		var unsupported int
 		if list {
+			// Parse on one goroutine and index on this one: the two take
+			// about as long.
+			type item struct {
+				t           intel.Type
+				value, name string
+			}
+			batches := make(chan []item, 8)
+			var (
+				uns []intel.Unsupported
+				err error
+			)
+			go func() {
+				defer close(batches)
+				batch := make([]item, 0, 4096)
+				uns, err = ioclist.Scan(ctx, data, f, func(t intel.Type, value, name string) {
+					batch = append(batch, item{t, value, name})
+					if len(batch) == cap(batch) {
+						batches <- batch
+						batch = make([]item, 0, 4096)
+					}
+				})
+				if len(batch) > 0 {
+					batches <- batch
+				}
+			}()
 			ind := intel.Indicator{Source: filepath.Base(f)}
 			added := 0
-			uns, err := ioclist.Scan(ctx, data, f, func(t intel.Type, value, name string) {
-				ind.Type, ind.Value, ind.Name = t, value, name
-				if b.AddDerived(&ind) {
-					added++
+			for batch := range batches {
+				for _, it := range batch {
+					ind.Type, ind.Value, ind.Name = it.t, it.value, it.name
+					if b.AddDerived(&ind) {
+						added++
+					}
 				}
-			})
+			}
 			if err != nil {
 				return nil, fmt.Errorf("load intel %s: %w", f, err)
 			}
