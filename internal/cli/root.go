@@ -153,6 +153,8 @@ Start with 'pactwatch demo' to see the whole flow on a bundled scenario.`,
 		a.findingsCommand(),
 		a.complianceCommand(),
 		a.caseCommand(),
+		a.articlesCommand(),
+		a.claimsCommand(),
 		a.reportCommand(),
 		a.configCommand(),
 	)
