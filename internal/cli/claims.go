@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 
@@ -11,6 +12,7 @@ import (
 
 	"github.com/pactwatch/pactwatch/internal/intel"
 	"github.com/pactwatch/pactwatch/internal/osint"
+	"github.com/pactwatch/pactwatch/internal/osint/catalog"
 	"github.com/pactwatch/pactwatch/internal/store"
 )
 
@@ -85,7 +87,7 @@ sector, quote, intrusion, attribution.`,
 }
 
 // attributionKind is the kind of claims taken from public catalogues.
-const attributionKind osint.Kind = "attribution"
+const attributionKind = catalog.KindAttribution
 
 // claimOut is one claim as 'claims --json' prints it: the corroborated
 // report with the sentence and article it points to.
@@ -172,6 +174,93 @@ func (a *app) printClaims(reports []osint.Report) error {
 	return nil
 }
 
+// maxCatalogErrors is how many unreadable rows 'claims import' prints
+// before it only counts them.
+const maxCatalogErrors = 20
+
 func (a *app) claimsImportCommand() *cobra.Command {
-	return &cobra.Command{Use: "import FILE", Short: "Import a public catalogue (CFR, EuRepoC) as sourced attribution claims", Example: "  pactwatch claims import cfr.csv", Hidden: true}
+	var (
+		grade   string
+		jsonOut bool
+	)
+	cmd := &cobra.Command{
+		Use:   "import FILE...",
+		Short: "Import public catalogues of state cyber operations (CFR tracker, EuRepoC) as sourced attribution claims",
+		Long: `Read the Council on Foreign Relations' Cyber Operations Tracker CSV or the
+EuRepoC global database CSV (detected from the header) and store each row as
+a sourced claim of kind "attribution": the group and its aliases, the
+sponsor state, the victims, the date and the catalogue's description and
+cited sources, graded with the catalogue's reliability (--reliability,
+default B). 'pactwatch claims --actor NAME' then lists the public
+attributions next to the claims from articles.
+
+Re-importing a file adds nothing. Rows that cannot be read are reported as
+file:line: reason and counted.`,
+		Example: `  pactwatch claims import cfr-cyber-operations-incidents.csv EuRepoC_Global_Database_1.1.csv
+  pactwatch claims --actor "Deep Panda" --kind attribution`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, files []string) error {
+			rel := osint.Reliability(strings.ToUpper(grade))
+			if !rel.Valid() {
+				return usagef("--reliability %q: want A to F", grade)
+			}
+			ctx := cmd.Context()
+			st, err := a.store(ctx)
+			if err != nil {
+				return err
+			}
+			type fileResult struct {
+				File    string       `json:"file"`
+				Catalog catalog.Name `json:"catalog,omitempty"`
+				Rows    int          `json:"rows"`
+				New     int          `json:"new"`
+				Errors  []string     `json:"errors"`
+			}
+			var results []fileResult
+			read := 0
+			for _, f := range files {
+				fh, err := os.Open(f)
+				if err != nil {
+					return fmt.Errorf("read catalogue: %w", err)
+				}
+				es, errs := catalog.Read(f, fh)
+				fh.Close()
+				res := fileResult{File: f, Rows: len(es), Errors: []string{}}
+				for i, e := range errs {
+					res.Errors = append(res.Errors, e.Error())
+					if i < maxCatalogErrors {
+						fmt.Fprintln(a.stderr, e)
+					}
+				}
+				if len(errs) > maxCatalogErrors {
+					fmt.Fprintf(a.stderr, "%s: ... and %d more rows that could not be read\n", f, len(errs)-maxCatalogErrors)
+				}
+				reports := make([]osint.Report, len(es))
+				for i, e := range es {
+					reports[i] = e.Report(rel)
+					res.Catalog = e.Catalog
+				}
+				if res.New, err = st.PutCatalogReports(ctx, reports); err != nil {
+					return err
+				}
+				read += len(es)
+				results = append(results, res)
+				if !jsonOut {
+					fmt.Fprintf(a.stdout, "%s: %s, %d rows read, %d new, %d could not be read\n", f, firstNonEmpty(catalog.Titles[res.Catalog], "unknown catalogue"), res.Rows, res.New, len(res.Errors))
+				}
+			}
+			if jsonOut {
+				if err := writeJSON(a.stdout, results); err != nil {
+					return err
+				}
+			}
+			if read == 0 {
+				return errors.New("no catalogue row could be read")
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&grade, "reliability", "B", "Admiralty reliability A-F of the catalogue")
+	cmd.Flags().BoolVar(&jsonOut, "json", false, "print per-file counts and errors as JSON")
+	return cmd
 }
