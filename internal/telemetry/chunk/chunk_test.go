@@ -47,7 +47,7 @@ func eventJSON(t *testing.T, ev *telemetry.Event) string {
 	e.Source.Line = 0
 	b, err := json.Marshal(&e)
 	if err != nil {
-		t.Fatal(err)
+		return fmt.Sprintf("%+v", e) // e.g. a year JSON cannot hold
 	}
 	return string(b)
 }
