@@ -762,16 +762,25 @@ func (a *app) caseOverrideCommand(cf *caseFlags) *cobra.Command {
 	return cmd
 }
 
-// demoCase opens a case under the first agreement (in the order listed)
-// with findings held against a counterparty that are potential violations
-// or need assessment, bundling all of them against that counterparty, and
-// refers it as a request for information and assistance, dated the day
-// after the last of those intrusions ended. It prints one line for the
-// brief. Run again on the same database it finds the case it made before.
+// demoCase opens and refers two cases so a new user sees casework at once:
+// one on the demo's first potential violation, and one under the first
+// agreement (in the order listed) bundling every finding held against a
+// counterparty that is not outside its scope: a request for information
+// and assistance. Each is referred the day after the last of its
+// intrusions ended, and gets one line in the brief. Run again on the same
+// database it finds the cases it made before.
 func (a *app) demoCase(ctx context.Context, st store.Store, agreements []pact.Agreement) error {
 	fs, err := st.Findings(ctx)
 	if err != nil {
 		return err
+	}
+	sort.SliceStable(fs, func(i, j int) bool { return fs[i].Start.Before(fs[j].Start) })
+	var bundles [][]pact.Finding
+	for _, f := range fs {
+		if f.Verdict == pact.PotentialViolation && f.Counterparty != "" {
+			bundles = append(bundles, []pact.Finding{f})
+			break
+		}
 	}
 	for _, ag := range agreements {
 		var picked []pact.Finding
@@ -784,44 +793,65 @@ func (a *app) demoCase(ctx context.Context, st store.Store, agreements []pact.Ag
 			}
 			picked = append(picked, f)
 		}
-		if len(picked) == 0 {
-			continue
+		if len(picked) > 0 && !(len(bundles) == 1 && len(picked) == 1 && picked[0].ID == bundles[0][0].ID) {
+			bundles = append(bundles, picked)
+			break
 		}
-		sort.Slice(picked, func(i, j int) bool { return picked[i].Start.Before(picked[j].Start) })
-		var ids, intrusions []string
-		var last time.Time
-		for _, f := range picked {
-			ids = append(ids, f.ID)
-			intrusions = append(intrusions, f.IntrusionID)
-			if f.End.After(last) {
-				last = f.End
-			}
-		}
-		at := last.UTC().Truncate(24*time.Hour).AddDate(0, 0, 1).Add(9 * time.Hour)
-		id := caseID(ag.ID, picked[0].Counterparty, ids)
-		c, err := st.Case(ctx, id)
-		if errors.Is(err, store.ErrNotFound) {
-			if c, err = openCase(ctx, st, ag, ids, id, "pactwatch demo", at); err != nil {
-				return err
-			}
-			why := fmt.Sprintf("request for information and assistance on %d intrusions: %s", len(intrusions), strings.Join(intrusions, ", "))
-			if c, err = casework.Advance(c, casework.Referred, "pactwatch demo", why, at); err != nil {
-				return err
-			}
-			if err := st.PutCase(ctx, c); err != nil {
-				return err
-			}
-		} else if err != nil {
+	}
+	if len(bundles) > 0 {
+		fmt.Fprintf(a.stdout, "\nCases the demo opened and referred:\n")
+	}
+	for _, b := range bundles {
+		if err := a.demoReferral(ctx, st, agreements, b); err != nil {
 			return err
 		}
-		due := fmt.Sprintf("no answer due date (%s sets none", ag.ID)
-		if !c.Deadline.IsZero() {
-			due = fmt.Sprintf("answer due %s (%s", day(c.Deadline), ag.ID)
-		}
-		fmt.Fprintf(a.stdout, "\nCase %s referred to %s, %s; %d findings, referred %s): pactwatch case show %s\n",
-			c.ID, c.Counterparty, due, len(ids), dayOr(c.Referred, day(at)), c.ID)
-		return nil
 	}
+	return nil
+}
+
+// demoReferral opens (or finds) the case on findings, all under one
+// agreement against one counterparty, refers it and prints its line.
+func (a *app) demoReferral(ctx context.Context, st store.Store, agreements []pact.Agreement, picked []pact.Finding) error {
+	ag, ok := pact.Lookup(agreements, picked[0].AgreementID)
+	if !ok {
+		return fmt.Errorf("finding %s is under unknown agreement %s", picked[0].ID, picked[0].AgreementID)
+	}
+	var ids, intrusions []string
+	var last time.Time
+	for _, f := range picked {
+		ids = append(ids, f.ID)
+		intrusions = append(intrusions, f.IntrusionID)
+		if f.End.After(last) {
+			last = f.End
+		}
+	}
+	at := last.UTC().Truncate(24*time.Hour).AddDate(0, 0, 1).Add(9 * time.Hour)
+	id := caseID(ag.ID, picked[0].Counterparty, ids)
+	c, err := st.Case(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		if c, err = openCase(ctx, st, ag, ids, id, "pactwatch demo", at); err != nil {
+			return err
+		}
+		why := fmt.Sprintf("request for information and assistance on %s", strings.Join(intrusions, ", "))
+		if c, err = casework.Advance(c, casework.Referred, "pactwatch demo", why, at); err != nil {
+			return err
+		}
+		if err := st.PutCase(ctx, c); err != nil {
+			return err
+		}
+	} else if err != nil {
+		return err
+	}
+	due := fmt.Sprintf("no answer due date (%s sets none", ag.ID)
+	if !c.Deadline.IsZero() {
+		due = fmt.Sprintf("answer due %s (%s", day(c.Deadline), ag.ID)
+	}
+	what := fmt.Sprintf("%d findings", len(ids))
+	if len(ids) == 1 {
+		what = fmt.Sprintf("%s: %s", picked[0].Verdict, ids[0])
+	}
+	fmt.Fprintf(a.stdout, "Case %s referred to %s, %s; %s, referred %s): pactwatch case show %s\n",
+		c.ID, c.Counterparty, due, what, dayOr(c.Referred, day(at)), c.ID)
 	return nil
 }
 
