@@ -110,6 +110,28 @@ func (a *app) loadCase(ctx context.Context, st store.Store, id string, now time.
 	return c2, nil
 }
 
+// updateCase loads case id as of the --at time (catching an overdue
+// deadline first), applies change to it and stores the result: the one
+// path every state-changing case command takes.
+func (a *app) updateCase(ctx context.Context, cf *caseFlags, id string, change func(c casework.Case, now time.Time) (casework.Case, error)) (casework.Case, time.Time, error) {
+	now, err := cf.now()
+	if err != nil {
+		return casework.Case{}, now, err
+	}
+	st, err := a.store(ctx)
+	if err != nil {
+		return casework.Case{}, now, err
+	}
+	c, err := a.loadCase(ctx, st, id, now)
+	if err != nil {
+		return c, now, err
+	}
+	if c, err = change(c, now); err != nil {
+		return c, now, err
+	}
+	return c, now, st.PutCase(ctx, c)
+}
+
 func (a *app) loadCases(ctx context.Context, st store.Store, now time.Time) ([]casework.Case, error) {
 	cs, err := st.Cases(ctx)
 	if err != nil {
@@ -449,23 +471,10 @@ func (a *app) caseMoveCommand(cf *caseFlags, name string, to casework.State, sho
 			if to == casework.Closed && strings.TrimSpace(why) == "" {
 				return usagef("closing a case needs --why")
 			}
-			now, err := cf.now()
+			c, _, err := a.updateCase(ctx, cf, args[0], func(c casework.Case, now time.Time) (casework.Case, error) {
+				return casework.Advance(c, to, cf.who(a), why, now)
+			})
 			if err != nil {
-				return err
-			}
-			st, err := a.store(ctx)
-			if err != nil {
-				return err
-			}
-			c, err := a.loadCase(ctx, st, args[0], now)
-			if err != nil {
-				return err
-			}
-			c, err = casework.Advance(c, to, cf.who(a), why, now)
-			if err != nil {
-				return err
-			}
-			if err := st.PutCase(ctx, c); err != nil {
 				return err
 			}
 			a.printMoved(c)
@@ -502,30 +511,18 @@ func (a *app) caseAnswerCommand(cf *caseFlags) *cobra.Command {
 			if as != casework.STIXOpinion && as != casework.STIXNote {
 				return usagef("--as %q: want opinion or note", as)
 			}
-			now, err := cf.now()
+			c, _, err := a.updateCase(ctx, cf, args[0], func(c casework.Case, now time.Time) (casework.Case, error) {
+				ans := casework.Answer{Response: r, From: from, Received: now, Text: text}
+				if ans.From == "" {
+					ans.From = c.Counterparty
+				}
+				var err error
+				if ans.Object, err = casework.AnswerObject(c, ans, as, nil); err != nil {
+					return c, err
+				}
+				return casework.Respond(c, ans, cf.who(a), now)
+			})
 			if err != nil {
-				return err
-			}
-			st, err := a.store(ctx)
-			if err != nil {
-				return err
-			}
-			c, err := a.loadCase(ctx, st, args[0], now)
-			if err != nil {
-				return err
-			}
-			ans := casework.Answer{Response: r, From: from, Received: now, Text: text}
-			if ans.From == "" {
-				ans.From = c.Counterparty
-			}
-			if ans.Object, err = casework.AnswerObject(c, ans, as, nil); err != nil {
-				return err
-			}
-			c, err = casework.Respond(c, ans, cf.who(a), now)
-			if err != nil {
-				return err
-			}
-			if err := st.PutCase(ctx, c); err != nil {
 				return err
 			}
 			a.printMoved(c)
@@ -867,22 +864,10 @@ func (a *app) caseNoteCommand(cf *caseFlags) *cobra.Command {
 			if strings.TrimSpace(why) == "" {
 				return usagef("a note needs --why")
 			}
-			now, err := cf.now()
+			c, now, err := a.updateCase(ctx, cf, args[0], func(c casework.Case, now time.Time) (casework.Case, error) {
+				return casework.Note(c, cf.who(a), why, now)
+			})
 			if err != nil {
-				return err
-			}
-			st, err := a.store(ctx)
-			if err != nil {
-				return err
-			}
-			c, err := a.loadCase(ctx, st, args[0], now)
-			if err != nil {
-				return err
-			}
-			if c, err = casework.Note(c, cf.who(a), why, now); err != nil {
-				return err
-			}
-			if err := st.PutCase(ctx, c); err != nil {
 				return err
 			}
 			fmt.Fprintf(a.stdout, "case %s (%s): noted by %s at %s\n", c.ID, c.State, cf.who(a), now.Format(time.RFC3339))
