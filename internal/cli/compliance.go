@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"strings"
 	"time"
 
@@ -13,6 +12,7 @@ import (
 	"github.com/pactwatch/pactwatch/internal/config"
 	"github.com/pactwatch/pactwatch/internal/intel"
 	"github.com/pactwatch/pactwatch/internal/pact"
+	"github.com/pactwatch/pactwatch/internal/report"
 	"github.com/pactwatch/pactwatch/internal/store"
 )
 
@@ -156,7 +156,7 @@ func (a *app) printRates(ag pact.Agreement, rows []pact.Rate) {
 		}
 		t.row(r.Scope, rateRowName(r), fmt.Sprint(r.BeforeCount), fmt.Sprint(r.AfterCount),
 			fmt.Sprintf("%.2f -> %.2f", r.BeforePerWeek, r.AfterPerWeek),
-			num(r.RateRatio), "["+num(r.CILow)+", "+num(r.CIHigh)+"]", pvalue(r.PValue), first, changesText(r.Changes))
+			report.Number(r.RateRatio), "["+report.Number(r.CILow)+", "+report.Number(r.CIHigh)+"]", report.PValue(r.PValue), first, changesText(r.Changes))
 	}
 	t.flush()
 	fmt.Fprintf(w, "\nRate ratio = after rate / before rate; p is the exact two-sided test of an unchanged rate.\n")
@@ -194,24 +194,3 @@ func changesText(cs []pact.ChangePoint) string {
 }
 
 func day(t time.Time) string { return t.UTC().Format("2006-01-02") }
-
-// num formats a statistic: "inf" and "n/a" for the non-finite.
-func num(f float64) string {
-	switch {
-	case math.IsInf(f, 1):
-		return "inf"
-	case math.IsNaN(f):
-		return "n/a"
-	}
-	return fmt.Sprintf("%.2f", f)
-}
-
-func pvalue(p float64) string {
-	switch {
-	case math.IsNaN(p):
-		return "n/a"
-	case p < 0.001:
-		return "<0.001"
-	}
-	return fmt.Sprintf("%.3f", p)
-}

@@ -17,6 +17,7 @@ import (
 	"github.com/pactwatch/pactwatch/internal/org"
 	"github.com/pactwatch/pactwatch/internal/pact"
 	"github.com/pactwatch/pactwatch/internal/pipeline"
+	"github.com/pactwatch/pactwatch/internal/report"
 	"github.com/pactwatch/pactwatch/internal/simulate"
 	"github.com/pactwatch/pactwatch/internal/store"
 )
@@ -169,7 +170,7 @@ func (a *app) printLiaisonReport(an store.Analysis, orgs []org.Organisation, agr
 			c := cs[0]
 			fmt.Fprintf(w, "  intrusions by a counterparty's actors against the other party: %d before, %d after the effective date (%d-day windows)\n", c.Before, c.After, c.BeforeDays)
 			if !c.FirstAfter.IsZero() {
-				fmt.Fprintf(w, "  first intrusion after it: %s, %s\n", c.FirstAfter.UTC().Format("Mon 2006-01-02 15:04 UTC"), delayText(c.FirstAfterDelayDays))
+				fmt.Fprintf(w, "  first intrusion after it: %s, %s\n", c.FirstAfter.UTC().Format("Mon 2006-01-02 15:04 UTC"), report.Delay(c.FirstAfterDelayDays))
 				if in, ok := ins[c.FirstAfterIntrusion]; ok {
 					o := byOrg[in.OrgID]
 					fmt.Fprintf(w, "    %s  %s (%s, %s), %s\n    %s\n", in.ID, name(in.OrgID), o.Sector, o.Country, in.Status, attr[in.ID].Summary)
@@ -236,14 +237,4 @@ func countAttributed(rs []attribution.Result) int {
 		}
 	}
 	return n
-}
-
-func delayText(days int) string {
-	switch days {
-	case 0:
-		return "the same day"
-	case 1:
-		return "1 day later: the very next day"
-	}
-	return fmt.Sprintf("%d days later", days)
 }

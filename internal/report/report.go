@@ -280,7 +280,7 @@ func summary(d Dialogue, rates []pact.Rate, fs []pact.Finding) []string {
 	if len(rates) > 0 {
 		r := rates[0]
 		if !r.FirstAfter.IsZero() {
-			s := fmt.Sprintf("The first intrusion after the effective date began on %s, %s", r.FirstAfter.UTC().Format("Monday 2 January 2006"), delayText(r.FirstAfterDelayDays))
+			s := fmt.Sprintf("The first intrusion after the effective date began on %s, %s", r.FirstAfter.UTC().Format("Monday 2 January 2006"), Delay(r.FirstAfterDelayDays))
 			for _, f := range fs {
 				if f.IntrusionID == r.FirstAfterIntrusion {
 					s += fmt.Sprintf(" (%s, attributed to %s)", f.IntrusionID, actorName(f))
@@ -290,7 +290,7 @@ func summary(d Dialogue, rates []pact.Rate, fs []pact.Finding) []string {
 			out = append(out, s+".")
 		}
 		out = append(out, fmt.Sprintf("Over %d-day windows the rate went from %.2f to %.2f intrusions a week: rate ratio %s (%.0f%% CI %s to %s), p = %s: %s.",
-			r.BeforeDays, r.BeforePerWeek, r.AfterPerWeek, num(r.RateRatio), r.ConfLevel*100, num(r.CILow), num(r.CIHigh), pvalue(r.PValue), verdictOfTest(r)))
+			r.BeforeDays, r.BeforePerWeek, r.AfterPerWeek, Number(r.RateRatio), r.ConfLevel*100, Number(r.CILow), Number(r.CIHigh), PValue(r.PValue), verdictOfTest(r)))
 		for _, c := range r.Changes {
 			out = append(out, fmt.Sprintf("The weekly series changed rate in the week of %s: from %.1f to %.1f a week%s.",
 				day(c.Date), c.BeforePerWeek, c.AfterPerWeek, agreementWeek(c.Date, ag.Effective)))
@@ -393,7 +393,7 @@ func rateRow(r pact.Rate) RateRow {
 	return RateRow{
 		Scope: r.Scope, Name: name, Before: r.BeforeCount, After: r.AfterCount, Days: r.BeforeDays,
 		BeforeWeek: fmt.Sprintf("%.2f", r.BeforePerWeek), AfterWeek: fmt.Sprintf("%.2f", r.AfterPerWeek),
-		Ratio: num(r.RateRatio), CI: num(r.CILow) + " – " + num(r.CIHigh), P: pvalue(r.PValue),
+		Ratio: Number(r.RateRatio), CI: Number(r.CILow) + " – " + Number(r.CIHigh), P: PValue(r.PValue),
 		FirstAfter: first, Changes: changes, Rate: r,
 	}
 }
@@ -433,7 +433,9 @@ func chainText(links []pact.Link) string {
 	return b.String()
 }
 
-func delayText(days int) string {
+// Delay says how long after an agreement took effect something happened:
+// "the same day", "the very next day", "N days later".
+func Delay(days int) string {
 	switch days {
 	case 0:
 		return "the same day"
@@ -443,7 +445,9 @@ func delayText(days int) string {
 	return fmt.Sprintf("%d days later", days)
 }
 
-func num(f float64) string {
+// Number formats a statistic with two decimals, "∞" and "n/a" for the
+// non-finite.
+func Number(f float64) string {
 	switch {
 	case math.IsInf(f, 1):
 		return "∞"
@@ -453,7 +457,8 @@ func num(f float64) string {
 	return fmt.Sprintf("%.2f", f)
 }
 
-func pvalue(p float64) string {
+// PValue formats a p-value with three decimals, "< 0.001" below that.
+func PValue(p float64) string {
 	switch {
 	case math.IsNaN(p):
 		return "n/a"
