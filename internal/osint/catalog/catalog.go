@@ -37,26 +37,9 @@ const KindAttribution osint.Kind = "attribution"
 // ErrUnknown is returned when a header is neither catalogue's.
 var ErrUnknown = errors.New("not a CFR Cyber Operations Tracker or EuRepoC global database CSV")
 
-// ParseError is a row or field that could not be read.
-type ParseError struct {
-	File  string
-	Line  int
-	Field string
-	Err   error
-}
-
-func (e *ParseError) Error() string {
-	s := e.File
-	if e.Line > 0 {
-		s += fmt.Sprintf(":%d", e.Line)
-	}
-	if e.Field != "" {
-		s += ": field " + e.Field
-	}
-	return s + ": " + e.Err.Error()
-}
-
-func (e *ParseError) Unwrap() error { return e.Err }
+// ParseError is a row or field that could not be read: the same error the
+// article readers report, naming file, line and field.
+type ParseError = osint.ParseError
 
 // Entry is one catalogued operation.
 type Entry struct {
