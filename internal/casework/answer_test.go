@@ -4,55 +4,21 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/pactwatch/pactwatch/internal/shareddata"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/pactwatch/pactwatch/internal/casework"
 )
 
-const stixSchemaBase = "http://raw.githubusercontent.com/oasis-open/cti-stix2-json-schemas/stix2.1/schemas/"
-
 // stixSchema compiles the OASIS STIX 2.1 schema of one object type from the
 // shared data, or skips the test when the data are absent.
 func stixSchema(t *testing.T, typ string) *jsonschema.Schema {
 	t.Helper()
-	root := os.Getenv("PACTWATCH_SHARED_DATA")
-	if root == "" {
-		root = "/work/shared/data"
-	}
-	root = filepath.Join(root, "stix2/cti-stix2-json-schemas/schemas")
-	if _, err := os.Stat(root); err != nil {
-		t.Skipf("OASIS STIX schemas absent (set PACTWATCH_SHARED_DATA to the shared data directory): %v", err)
-	}
-	c := jsonschema.NewCompiler()
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".json") {
-			return err
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(root, path)
-		return c.AddResource(stixSchemaBase+filepath.ToSlash(rel), doc)
-	})
-	if err != nil {
-		t.Fatalf("load STIX schemas: %v", err)
-	}
-	s, err := c.Compile(stixSchemaBase + "sdos/" + typ + ".json")
-	if err != nil {
-		t.Fatalf("compile %s schema: %v", typ, err)
-	}
-	return s
+	return shareddata.STIXSchemas(t).Compile(t, "sdos/"+typ+".json")
 }
 
 func TestAnswerObject(t *testing.T) {

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/pactwatch/pactwatch/internal/shareddata"
+
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/pactwatch/pactwatch/internal/simulate"
@@ -43,15 +45,7 @@ func run(m *testing.M) int {
 // sharedData returns the shared test data directory or skips the test.
 func sharedData(t *testing.T, sub string) string {
 	t.Helper()
-	root := os.Getenv("PACTWATCH_SHARED_DATA")
-	if root == "" {
-		root = "/work/shared/data"
-	}
-	p := filepath.Join(root, sub)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("shared data %s absent (set PACTWATCH_SHARED_DATA to the shared data directory): %v", p, err)
-	}
-	return p
+	return shareddata.Dir(t, sub)
 }
 
 // digests returns each written file's SHA-256 keyed by its path relative to dir.

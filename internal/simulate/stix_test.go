@@ -3,7 +3,6 @@ package simulate_test
 import (
 	"bytes"
 	"encoding/json"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -11,46 +10,16 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pactwatch/pactwatch/internal/shareddata"
+
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
-
-const stixSchemaBase = "http://raw.githubusercontent.com/oasis-open/cti-stix2-json-schemas/stix2.1/schemas/"
 
 // stixSchemas compiles the OASIS STIX 2.1 JSON schemas from the shared data.
 func stixSchemas(t *testing.T) (*jsonschema.Compiler, func(rel string) *jsonschema.Schema) {
 	t.Helper()
-	root := filepath.Join(sharedData(t, "stix2/cti-stix2-json-schemas"), "schemas")
-	c := jsonschema.NewCompiler()
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".json") {
-			return err
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(root, path)
-		return c.AddResource(stixSchemaBase+filepath.ToSlash(rel), doc)
-	})
-	if err != nil {
-		t.Fatalf("load STIX schemas: %v", err)
-	}
-	cache := map[string]*jsonschema.Schema{}
-	return c, func(rel string) *jsonschema.Schema {
-		if s, ok := cache[rel]; ok {
-			return s
-		}
-		s, err := c.Compile(stixSchemaBase + rel)
-		if err != nil {
-			t.Fatalf("compile %s: %v", rel, err)
-		}
-		cache[rel] = s
-		return s
-	}
+	s := shareddata.STIXSchemas(t)
+	return s.Compiler(), func(rel string) *jsonschema.Schema { return s.Compile(t, rel) }
 }
 
 func schemaFor(typ string) string {

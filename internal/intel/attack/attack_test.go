@@ -2,11 +2,12 @@ package attack_test
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/pactwatch/pactwatch/internal/shareddata"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -62,14 +63,7 @@ func itoa(n int) string {
 // sharedData returns the shared data directory, or skips.
 func sharedData(t *testing.T) string {
 	t.Helper()
-	dir := os.Getenv("PACTWATCH_SHARED_DATA")
-	if dir == "" {
-		dir = "/work/shared/data"
-	}
-	if _, err := os.Stat(filepath.Join(dir, "attack")); err != nil {
-		t.Skipf("shared data not found in %s (set PACTWATCH_SHARED_DATA to the data directory to run this test)", dir)
-	}
-	return dir
+	return filepath.Dir(shareddata.Dir(t, "attack"))
 }
 
 func TestReadFileATTACK(t *testing.T) {

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pactwatch/pactwatch/internal/shareddata"
+
 	"github.com/pactwatch/pactwatch/internal/intel"
 	"github.com/pactwatch/pactwatch/internal/intel/ioclist"
 	"github.com/pactwatch/pactwatch/internal/intel/load"
@@ -80,14 +82,7 @@ func TestFileOptions(t *testing.T) {
 
 func sharedData(t *testing.T) string {
 	t.Helper()
-	dir := os.Getenv("PACTWATCH_SHARED_DATA")
-	if dir == "" {
-		dir = "/work/shared/data"
-	}
-	if _, err := os.Stat(filepath.Join(dir, "attack")); err != nil {
-		t.Skipf("shared data not found in %s (set PACTWATCH_SHARED_DATA to the data directory to run this test)", dir)
-	}
-	return dir
+	return filepath.Dir(shareddata.Dir(t, "attack"))
 }
 
 // TestSharedData imports the real ATT&CK bundle and MISP galaxy and checks

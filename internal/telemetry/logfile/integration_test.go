@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pactwatch/pactwatch/internal/shareddata"
+
 	"github.com/pactwatch/pactwatch/internal/telemetry"
 	"github.com/pactwatch/pactwatch/internal/telemetry/logfile"
 	"github.com/pactwatch/pactwatch/internal/telemetry/zeek"
@@ -18,14 +20,8 @@ import (
 // sharedData returns the shared test data directory (PACTWATCH_SHARED_DATA
 // or ../shared/data above the repository), skipping the test when missing.
 func sharedData(t testing.TB) string {
-	dir := os.Getenv("PACTWATCH_SHARED_DATA")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "..", "shared", "data")
-	}
-	if _, err := os.Stat(filepath.Join(dir, "suricata")); err != nil {
-		t.Skipf("shared data not found at %s (set PACTWATCH_SHARED_DATA to the directory holding suricata/ and zeek/): %v", dir, err)
-	}
-	return dir
+	t.Helper()
+	return filepath.Dir(shareddata.Dir(t, "suricata"))
 }
 
 // odd reports whether a ParseError is one the btest baselines provoke on
