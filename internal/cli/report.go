@@ -205,14 +205,24 @@ func (a *app) writePDF(ctx context.Context, out string, d report.Dialogue) error
 	if err != nil {
 		return err
 	}
-	c := exec.CommandContext(ctx, bin, "--headless", "--no-sandbox", "--disable-gpu",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-		"--user-data-dir="+filepath.Join(dir, "profile"), "--no-pdf-header-footer",
-		"--print-to-pdf="+abs, "file://"+page)
-	var stderr bytes.Buffer
-	c.Stderr = &stderr
-	if err := c.Run(); err != nil {
-		return fmt.Errorf("print pdf with %s: %w: %s", bin, err, strings.TrimSpace(lastLines(stderr.String(), 5)))
+	// --disable-dev-shm-usage: a small /dev/shm (containers, CI) is the
+	// usual cause of Chromium crashing at start; it still crashes now and
+	// then under load, so a failed print is tried once more.
+	var printErr error
+	for attempt := 0; attempt < 2; attempt++ {
+		c := exec.CommandContext(ctx, bin, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+			"--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run",
+			"--user-data-dir="+filepath.Join(dir, fmt.Sprintf("profile%d", attempt)), "--no-pdf-header-footer",
+			"--print-to-pdf="+abs, "file://"+page)
+		var stderr bytes.Buffer
+		c.Stderr = &stderr
+		if printErr = c.Run(); printErr == nil || ctx.Err() != nil {
+			break
+		}
+		printErr = fmt.Errorf("print pdf with %s: %w: %s", bin, printErr, strings.TrimSpace(lastLines(stderr.String(), 5)))
+	}
+	if printErr != nil {
+		return printErr
 	}
 	if fi, err := os.Stat(abs); err != nil || fi.Size() == 0 {
 		return fmt.Errorf("print pdf with %s: no output written to %s", bin, abs)
