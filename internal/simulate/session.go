@@ -2,6 +2,7 @@ package simulate
 
 import (
 	"net/netip"
+	"strconv"
 	"time"
 )
 
@@ -118,3 +119,12 @@ var (
 	ruleDropbox   = &rule{9000801, 1, "ET POLICY Dropbox.com Offsite File Backup in Use", "Potential Corporate Privacy Violation", 3, nil, "Informational"}
 	ruleFlashOld  = &rule{9000802, 2, "ET POLICY Outdated Flash Version M1", "Potentially Bad Traffic", 3, nil, "Informational"}
 )
+
+// connID is the connection id the session's sensor writes: the Zeek uid
+// for Zeek-monitored sites, else the EVE flow_id in decimal.
+func (ss *session) connID() string {
+	if ss.site.zeek {
+		return ss.uid
+	}
+	return strconv.FormatInt(ss.flowID, 10)
+}

@@ -301,7 +301,7 @@ func buildTruth(cfg Config, x *gen, plants []*plant) Truth {
 			ID: p.id, OrgID: p.site.ID, OrgCountry: p.site.Country, OrgSector: p.site.Sector,
 			ActorID: p.actor.id, ActorName: p.actor.name, Sponsor: p.actor.sponsor,
 			Intent: p.intent, Status: p.status, Files: p.files, Sessions: len(ss), Description: p.note,
-			Techniques: []string{}, Indicators: []string{},
+			Techniques: []string{}, Indicators: []string{}, Flows: flows(ss),
 		}
 		ti.Start, ti.End = span(ss)
 		for _, f := range p.files {
@@ -371,7 +371,7 @@ func buildTruth(cfg Config, x *gen, plants []*plant) Truth {
 	}
 	for _, l := range looks {
 		ss := byTag[l.id]
-		tl := TruthLookalike{ID: l.id, Sessions: len(ss), Expected: l.expected, Description: l.desc}
+		tl := TruthLookalike{ID: l.id, Sessions: len(ss), Flows: flows(ss), Expected: l.expected, Description: l.desc}
 		tl.Start, tl.End = span(ss)
 		orgs := map[string]bool{}
 		for _, s := range ss {
@@ -387,4 +387,14 @@ func buildTruth(cfg Config, x *gen, plants []*plant) Truth {
 		t.Lookalikes = append(t.Lookalikes, tl)
 	}
 	return t
+}
+
+// flows returns the connection ids of sessions as their sensors write
+// them: the Zeek uid for Zeek-monitored sites, else the EVE flow_id.
+func flows(ss []*session) []string {
+	out := make([]string, 0, len(ss))
+	for _, s := range ss {
+		out = append(out, s.connID())
+	}
+	return out
 }

@@ -47,26 +47,30 @@ type TakenFile struct {
 
 // TruthIntrusion is one planted intrusion.
 type TruthIntrusion struct {
-	ID            string           `json:"id"`
-	OrgID         string           `json:"org_id"`
-	OrgCountry    string           `json:"org_country"`
-	OrgSector     string           `json:"org_sector"`
-	ActorID       string           `json:"actor_id"`
-	ActorName     string           `json:"actor_name"`
-	Sponsor       string           `json:"sponsor"`
-	Start         time.Time        `json:"start"` // first planted event
-	End           time.Time        `json:"end"`   // last planted event
-	Intent        intent.Class     `json:"intent"`
-	Status        intrusion.Status `json:"status"`
-	Files         []TakenFile      `json:"files,omitempty"`
-	BytesTaken    int64            `json:"bytes_taken"`    // sum of the files' sizes
-	BytesToActor  int64            `json:"bytes_to_actor"` // every byte the victim sent to actor infrastructure
-	Techniques    []string         `json:"techniques"`     // ATT&CK ids the planted alerts name
-	Indicators    []string         `json:"indicators"`     // ids of supported indicators whose values occur in the events
-	Sessions      int              `json:"sessions"`
-	Expected      []Expectation    `json:"expected"`
-	Description   string           `json:"description"`
-	AfterPledgeBy string           `json:"after_pledge_by,omitempty"` // e.g. "1 day after us-cn-2015" for the first one after an agreement
+	ID           string           `json:"id"`
+	OrgID        string           `json:"org_id"`
+	OrgCountry   string           `json:"org_country"`
+	OrgSector    string           `json:"org_sector"`
+	ActorID      string           `json:"actor_id"`
+	ActorName    string           `json:"actor_name"`
+	Sponsor      string           `json:"sponsor"`
+	Start        time.Time        `json:"start"` // first planted event
+	End          time.Time        `json:"end"`   // last planted event
+	Intent       intent.Class     `json:"intent"`
+	Status       intrusion.Status `json:"status"`
+	Files        []TakenFile      `json:"files,omitempty"`
+	BytesTaken   int64            `json:"bytes_taken"`    // sum of the files' sizes
+	BytesToActor int64            `json:"bytes_to_actor"` // every byte the victim sent to actor infrastructure
+	Techniques   []string         `json:"techniques"`     // ATT&CK ids the planted alerts name
+	Indicators   []string         `json:"indicators"`     // ids of supported indicators whose values occur in the events
+	Sessions     int              `json:"sessions"`
+	// Flows are the connection ids of the planted sessions as the sensors
+	// write them (Suricata flow_id in decimal, Zeek uid): what a scorer
+	// uses to tell which intrusion a matched event belongs to.
+	Flows         []string      `json:"flows"`
+	Expected      []Expectation `json:"expected"`
+	Description   string        `json:"description"`
+	AfterPledgeBy string        `json:"after_pledge_by,omitempty"` // e.g. "1 day after us-cn-2015" for the first one after an agreement
 }
 
 // Expectation is the verdict a correct evaluation reaches for one agreement.
@@ -84,6 +88,7 @@ type TruthLookalike struct {
 	End         time.Time `json:"end"`
 	Sessions    int       `json:"sessions"`
 	Indicators  []string  `json:"indicators,omitempty"`
+	Flows       []string  `json:"flows"`    // connection ids, as in TruthIntrusion
 	Expected    string    `json:"expected"` // "no-sighting" or "unattributed"
 	Description string    `json:"description"`
 }
