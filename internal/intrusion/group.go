@@ -49,28 +49,59 @@ const ActivitySlots = 7 * 48
 // once. The result is sorted by organisation, then start time, and is the
 // same for the same hits in any order.
 func Group(hits []Hit, window time.Duration) []Intrusion {
+	out, _ := Assign(hits, window)
+	return out
+}
+
+// Assign is Group that also says where each hit went: member[i] is the
+// index in the result of the intrusion hits[i] belongs to. Scoring against
+// ground truth reads it; the intrusions are exactly Group's.
+func Assign(hits []Hit, window time.Duration) (out []Intrusion, member []int) {
 	if window <= 0 {
 		window = DefaultWindow
 	}
-	hs := make([]*Hit, 0, len(hits))
-	for i := range hits {
-		hs = append(hs, &hits[i])
+	idx := make([]int, len(hits))
+	for i := range idx {
+		idx[i] = i
 	}
-	slices.SortStableFunc(hs, compareHits)
-	hs = slices.CompactFunc(hs, func(a, b *Hit) bool {
-		return a.Event.Source.File != "" && compareHits(a, b) == 0
-	})
-	var out []Intrusion
-	for start := 0; start < len(hs); {
+	slices.SortStableFunc(idx, func(a, b int) int { return compareHits(&hits[a], &hits[b]) })
+	member = make([]int, len(hits))
+	// Duplicates (the same event twice) join the intrusion of the first copy.
+	var uniq []int
+	for j, i := range idx {
+		if j > 0 && hits[i].Event.Source.File != "" && compareHits(&hits[idx[j-1]], &hits[i]) == 0 {
+			continue
+		}
+		uniq = append(uniq, j)
+	}
+	hs := make([]*Hit, 0, len(uniq))
+	for start := 0; start < len(uniq); {
 		end := start + 1
-		for end < len(hs) && hs[end].OrgID == hs[start].OrgID &&
-			hs[end].Event.Time.Sub(hs[end-1].Event.Time) <= window {
+		for end < len(uniq) {
+			prev, cur := &hits[idx[uniq[end-1]]], &hits[idx[uniq[end]]]
+			if cur.OrgID != prev.OrgID || cur.Event.Time.Sub(prev.Event.Time) > window {
+				break
+			}
 			end++
 		}
-		out = append(out, build(hs[start:end]))
+		hs = hs[:0]
+		for _, u := range uniq[start:end] {
+			hs = append(hs, &hits[idx[u]])
+		}
+		n := len(out)
+		out = append(out, build(hs))
+		// Every sorted position from this run's first up to the next run's
+		// first (duplicates included) belongs to this intrusion.
+		last := len(idx)
+		if end < len(uniq) {
+			last = uniq[end]
+		}
+		for j := uniq[start]; j < last; j++ {
+			member[idx[j]] = n
+		}
 		start = end
 	}
-	return out
+	return out, member
 }
 
 func compareHits(a, b *Hit) int {

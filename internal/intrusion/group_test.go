@@ -274,3 +274,32 @@ func BenchmarkGroup(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(hits)), "hits/op")
 }
+
+func TestAssignMembership(t *testing.T) {
+	hits := []intrusion.Hit{
+		hit("acme", 4, 144*time.Hour, "flow", mIP),
+		hit("acme", 1, 0, "dns", mDomain),
+		hit("widget", 1, 30*time.Minute, "dns", mDomain),
+		hit("acme", 2, time.Hour, "flow", mIP),
+		hit("acme", 3, 71*time.Hour, "flow", mIP),
+		hit("acme", 2, time.Hour, "flow", mIP), // duplicate of line 2
+	}
+	got, member := intrusion.Assign(hits, 0)
+	if len(member) != len(hits) {
+		t.Fatalf("Assign gave %d memberships for %d hits", len(member), len(hits))
+	}
+	if diff := cmp.Diff(intrusion.Group(hits, 0), got); diff != "" {
+		t.Errorf("Assign intrusions differ from Group (-group +assign):\n%s", diff)
+	}
+	// acme 0-71h, acme 144h, widget: in that order.
+	want := []int{1, 0, 2, 0, 0, 0}
+	if diff := cmp.Diff(want, member); diff != "" {
+		t.Errorf("Assign membership (-want +got):\n%s", diff)
+	}
+	for i, h := range hits {
+		in := got[member[i]]
+		if in.OrgID != h.OrgID || h.Event.Time.Before(in.Start) || h.Event.Time.After(in.End) {
+			t.Errorf("hit %d (%s at %v) assigned to %s %v..%v", i, h.OrgID, h.Event.Time, in.OrgID, in.Start, in.End)
+		}
+	}
+}
