@@ -11,7 +11,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pactwatch/pactwatch/internal/attribution"
-	"github.com/pactwatch/pactwatch/internal/intel/load"
 	"github.com/pactwatch/pactwatch/internal/intent"
 	"github.com/pactwatch/pactwatch/internal/intrusion"
 	"github.com/pactwatch/pactwatch/internal/org"
@@ -80,21 +79,11 @@ func (a *app) runDemo(ctx context.Context, dataDir string, persistent bool) erro
 		return err
 	}
 	fmt.Fprintf(a.stderr, "demo: scenario in %s, database %s\n", dataDir, a.cfg.DB)
-	for _, f := range m.Intel {
-		c, err := load.File(ctx, f, load.Options{})
-		if err != nil {
-			return err
-		}
-		if _, err := st.ImportIntel(ctx, c); err != nil {
-			return err
-		}
-		fmt.Fprintf(a.stderr, "demo: intel %s: %d actors, %d indicators, %d patterns not evaluable\n", filepath.Base(f), len(c.Actors), len(c.Indicators), len(c.Unsupported))
-	}
-	orgs, err := org.LoadFile(m.Organisations)
-	if err != nil {
+	if err := a.loadScenario(ctx, st, m.Intel, m.Organisations); err != nil {
 		return err
 	}
-	if err := st.PutOrganisations(ctx, orgs); err != nil {
+	orgs, err := st.Organisations(ctx)
+	if err != nil {
 		return err
 	}
 	stats, err := a.runIngest(ctx, m.Telemetry, ingestFlags{analyze: false})

@@ -31,6 +31,7 @@ type ingestFlags struct {
 	orgsFile string
 	jsonOut  bool
 	analyze  bool
+	quiet    bool // no per-file lines (a caller that summarises itself)
 }
 
 func (a *app) ingestCommand() *cobra.Command {
@@ -143,7 +144,7 @@ func (a *app) runIngest(ctx context.Context, files []string, fl ingestFlags) ([]
 			fmt.Fprintf(a.stderr, "%s: ... and %d more malformed lines\n", path, reported-maxReportedErrors)
 		}
 		all = append(all, s)
-		if !fl.jsonOut {
+		if !fl.jsonOut && !fl.quiet {
 			resumed := ""
 			switch {
 			case s.Continued != "":
