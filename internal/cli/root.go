@@ -141,6 +141,7 @@ Start with 'pactwatch demo' to see the whole flow on a bundled scenario.`,
 
 	root.AddCommand(
 		a.demoCommand(),
+		a.scoreCommand(),
 		a.intelCommand(),
 		a.actorsCommand(),
 		a.agreementsCommand(),
