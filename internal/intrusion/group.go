@@ -43,8 +43,12 @@ const MaxFiles = 200
 const ActivitySlots = 7 * 48
 
 // Group turns hits into intrusions. Hits are grouped per organisation;
-// within one, a gap longer than window (DefaultWindow if window <= 0)
-// between consecutive matched events starts a new intrusion. The same
+// within one, two hits belong together when they share an anchor (a host
+// on the organisation's side, or an indicator few of its hosts reach; see
+// MaxAnchorHosts) and are at most window apart (DefaultWindow if window <=
+// 0); an intrusion is a connected run of such hits, so a gap longer than
+// window always starts a new one, and concurrent unrelated activity stays
+// apart. The same
 // event given twice (same organisation, file, offset, line and time) counts
 // once. The result is sorted by organisation, then start time, and is the
 // same for the same hits in any order.
@@ -74,34 +78,149 @@ func Assign(hits []Hit, window time.Duration) (out []Intrusion, member []int) {
 		}
 		uniq = append(uniq, j)
 	}
-	hs := make([]*Hit, 0, len(uniq))
-	for start := 0; start < len(uniq); {
-		end := start + 1
-		for end < len(uniq) {
-			prev, cur := &hits[idx[uniq[end-1]]], &hits[idx[uniq[end]]]
-			if cur.OrgID != prev.OrgID || cur.Event.Time.Sub(prev.Event.Time) > window {
-				break
+	// Per organisation, hits join when they share an anchor (a host of
+	// the organisation's side) within window of each other; each connected
+	// run is one intrusion.
+	var hs []*Hit
+	for lo := 0; lo < len(uniq); {
+		hi := lo + 1
+		for hi < len(uniq) && hits[idx[uniq[hi]]].OrgID == hits[idx[uniq[lo]]].OrgID {
+			hi++
+		}
+		for _, comp := range components(hits, idx, uniq[lo:hi], window) {
+			hs = hs[:0]
+			for _, u := range comp {
+				hs = append(hs, &hits[idx[u]])
 			}
-			end++
+			n := len(out)
+			out = append(out, build(hs))
+			for _, u := range comp {
+				member[idx[u]] = n
+			}
 		}
-		hs = hs[:0]
-		for _, u := range uniq[start:end] {
-			hs = append(hs, &hits[idx[u]])
-		}
-		n := len(out)
-		out = append(out, build(hs))
-		// Every sorted position from this run's first up to the next run's
-		// first (duplicates included) belongs to this intrusion.
-		last := len(idx)
-		if end < len(uniq) {
-			last = uniq[end]
-		}
-		for j := uniq[start]; j < last; j++ {
-			member[idx[j]] = n
-		}
-		start = end
+		lo = hi
 	}
+	// Duplicates join the intrusion of the copy kept before them.
+	for j := 1; j < len(idx); j++ {
+		if hits[idx[j]].Event.Source.File != "" && compareHits(&hits[idx[j-1]], &hits[idx[j]]) == 0 {
+			member[idx[j]] = member[idx[j-1]]
+		}
+	}
+	// Components come out ordered by their first hit, which is already
+	// organisation, then start time.
 	return out, member
+}
+
+// components splits one organisation's hits (positions in idx, in time
+// order) into runs joined by shared anchors: two hits join when they have
+// an anchor in common and are at most window apart. A component's hits,
+// in time order, are never more than window apart, as with the plain gap
+// rule, but concurrent unrelated activity (two actors, or benign visits to
+// a listed address from other hosts) stays apart. Components are returned
+// in the order of their first hit.
+func components(hits []Hit, idx, pos []int, window time.Duration) [][]int {
+	parent := make([]int, len(pos))
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	type seen struct {
+		at int
+		t  time.Time
+	}
+	// How many of the organisation's hosts each indicator was seen with:
+	// one seen by few hosts (a C2 server, a lure) ties their events
+	// together; one many hosts reach (shared hosting, a reassigned
+	// address) ties nothing, or benign visits would swallow intrusions.
+	hosts := map[string]map[string]bool{}
+	for _, p := range pos {
+		h := &hits[idx[p]]
+		hs := hostAnchors(h)
+		for _, m := range h.Matches {
+			set := hosts[m.IndicatorID]
+			if set == nil {
+				set = map[string]bool{}
+				hosts[m.IndicatorID] = set
+			}
+			for _, a := range hs {
+				if len(set) <= MaxAnchorHosts {
+					set[a] = true
+				}
+			}
+		}
+	}
+	last := map[string]seen{}
+	for i, p := range pos {
+		h := &hits[idx[p]]
+		as := hostAnchors(h)
+		for _, m := range h.Matches {
+			if len(hosts[m.IndicatorID]) <= MaxAnchorHosts {
+				as = append(as, "ind:"+m.IndicatorID)
+			}
+		}
+		if len(as) == 0 {
+			as = append(as, "org")
+		}
+		for _, a := range as {
+			if s, ok := last[a]; ok && h.Event.Time.Sub(s.t) <= window {
+				ra, rb := find(s.at), find(i)
+				if ra != rb {
+					parent[max(ra, rb)] = min(ra, rb)
+				}
+			}
+			last[a] = seen{i, h.Event.Time}
+		}
+	}
+	byRoot := map[int]int{}
+	var out [][]int
+	for i, p := range pos {
+		r := find(i)
+		k, ok := byRoot[r]
+		if !ok {
+			k = len(out)
+			byRoot[r] = k
+			out = append(out, nil)
+		}
+		out[k] = append(out[k], p)
+	}
+	return out
+}
+
+// MaxAnchorHosts is the most hosts of one organisation an indicator may be
+// seen with and still tie events into one intrusion.
+const MaxAnchorHosts = 3
+
+// hostAnchors are the hosts that tie a hit to others of the same
+// intrusion: the event's endpoints that are not themselves matched
+// indicators (so the victim's side), leaving out a DNS query's resolver,
+// which every host of the organisation shares. An event with neither
+// endpoint and no tying indicator has one anchor for the whole
+// organisation, which gives the plain gap rule.
+func hostAnchors(h *Hit) []string {
+	e := &h.Event
+	matched := func(a netip.Addr) bool {
+		for _, m := range h.Matches {
+			if (m.Field == telemetry.FieldSrcIP || m.Field == telemetry.FieldDstIP) && m.Value == a.String() {
+				return true
+			}
+		}
+		return false
+	}
+	var out []string
+	if e.SrcIP.IsValid() && !matched(e.SrcIP) {
+		out = append(out, "host:"+e.SrcIP.String())
+	}
+	if e.DstIP.IsValid() && !matched(e.DstIP) && e.Kind != "dns" {
+		out = append(out, "host:"+e.DstIP.String())
+	}
+	return out
 }
 
 func compareHits(a, b *Hit) int {

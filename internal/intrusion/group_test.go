@@ -303,3 +303,47 @@ func TestAssignMembership(t *testing.T) {
 		}
 	}
 }
+
+// flowHit is a hit between an internal host and a matched external address.
+func flowHit(org, host, ext string, line int64, d time.Duration, kind string) intrusion.Hit {
+	h := hit(org, line, d, kind, intrusion.Match{Field: telemetry.FieldDstIP, Value: ext, IndicatorID: "indicator--" + ext, Type: "ipv4", Indicator: ext})
+	h.Event.SrcIP, h.Event.DstIP = netip.MustParseAddr(host), netip.MustParseAddr(ext)
+	return h
+}
+
+func TestGroupAnchors(t *testing.T) {
+	hits := []intrusion.Hit{
+		// Host .5 beacons to one C2 while host .6 beacons to another: two intrusions.
+		flowHit("acme", "10.0.0.5", "203.0.113.7", 1, 0, "flow"),
+		flowHit("acme", "10.0.0.6", "203.0.113.9", 2, time.Hour, "flow"),
+		flowHit("acme", "10.0.0.5", "203.0.113.7", 3, 2*time.Hour, "flow"),
+		flowHit("acme", "10.0.0.6", "203.0.113.9", 4, 3*time.Hour, "flow"),
+		// Host .7 reaches .5's C2: the indicator ties it to .5's intrusion.
+		flowHit("acme", "10.0.0.7", "203.0.113.7", 5, 4*time.Hour, "flow"),
+	}
+	// Five hosts visit a shared-hosting address: it ties nothing, so each
+	// visit stands alone, and it does not pull .6's intrusion in.
+	for i := range 5 {
+		hits = append(hits, flowHit("acme", "10.0.1."+string(rune('1'+i)), "203.0.113.200", int64(10+i), time.Duration(5+i)*time.Hour, "flow"))
+	}
+	hits = append(hits, flowHit("acme", "10.0.0.6", "203.0.113.200", 20, 11*time.Hour, "flow"))
+	// A DNS query for a listed name: the resolver (dst) is no anchor.
+	dns := hit("acme", 30, 12*time.Hour, "dns", intrusion.Match{Field: telemetry.FieldDomain, Value: "other.example", IndicatorID: "indicator--other", Type: "domain", Indicator: "other.example"})
+	dns.Event.SrcIP, dns.Event.DstIP = netip.MustParseAddr("10.0.2.1"), netip.MustParseAddr("10.0.0.53")
+	resolver := flowHit("acme", "10.0.0.53", "203.0.113.77", 31, 12*time.Hour+time.Minute, "flow")
+	hits = append(hits, dns, resolver)
+
+	got, member := intrusion.Assign(hits, 0)
+	var sizes []int
+	for _, in := range got {
+		sizes = append(sizes, in.EventCount)
+	}
+	// In start order: .5/.7 (3 events), .6 with its CDN visit (3), five lone CDN visits, the DNS query, the resolver's flow.
+	want := []int{3, 3, 1, 1, 1, 1, 1, 1, 1}
+	if diff := cmp.Diff(want, sizes); diff != "" {
+		t.Errorf("intrusion sizes (-want +got):\n%s", diff)
+	}
+	if member[0] != member[4] || member[0] == member[1] || member[1] != member[10] {
+		t.Errorf("membership %v: want hits 0 and 4 together, 1 and 10 together, 0 and 1 apart", member)
+	}
+}
