@@ -81,7 +81,7 @@ func TestScore(t *testing.T) {
 	}
 	type counts struct {
 		Truth, Found, True, TruthDetected, Attributed, Correct, Wrong, Unattributed, TruthCorrect int
-		IntentJudged, IntentCorrect, VerdictsJudged, VerdictsCorrect                          int
+		IntentJudged, IntentCorrect, VerdictsJudged, VerdictsCorrect                              int
 	}
 	got := counts{r.TruthIntrusions, r.DetectedIntrusions, r.TrueIntrusions, r.TruthDetected, r.Attributed, r.CorrectAttributed,
 		r.WrongAttributed, r.UnattributedTrue, r.TruthCorrect, r.IntentJudged, r.IntentCorrect, r.VerdictsJudged, r.VerdictsCorrect}
