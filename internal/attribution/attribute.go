@@ -44,7 +44,7 @@ var Caps = map[string]float64{
 	"infrastructure": 3.0,
 	KindMalware:      3.4,
 	KindTechnique:    1.2,
-	KindTiming:       0.7,
+	KindTiming:       1.5,
 	KindVictimology:  0.6,
 }
 
@@ -131,17 +131,30 @@ func Attribute(in intrusion.Intrusion, victim org.Organisation, k *Knowledge) Re
 		}
 		return res
 	}
+	logits := map[string]float64{}
 	for _, id := range sortedKeys(cands) {
 		c := cands[id]
 		sponsor, _ := pickSponsor(c.rec.sponsors)
 		if f, ok := techniqueFactor(in, c.rec); ok {
 			c.factors = append(c.factors, f)
 		}
-		if f, ok := timingFactor(in, c.rec, sponsor.Country); ok {
+		if f, ok := timingFactor(in, c.rec, sponsor.Country, victim.Country); ok {
 			c.factors = append(c.factors, f)
 		}
 		c.factors = append(c.factors, victimFactors(victim, c.rec)...)
-		res.Candidates = append(res.Candidates, score(c, sponsor.Country))
+		logits[id] = combine(c)
+	}
+	// The candidates compete: each one's probability is its odds against
+	// "none of them" (benign use, or an actor intel does not know) over the
+	// sum of everyone's, so shared evidence is not counted twice.
+	sum := 1.0
+	for _, l := range logits {
+		sum += math.Exp(l)
+	}
+	for _, id := range sortedKeys(cands) {
+		c := cands[id]
+		sponsor, _ := pickSponsor(c.rec.sponsors)
+		res.Candidates = append(res.Candidates, candidateOf(c, sponsor.Country, math.Exp(logits[id])/sum))
 	}
 	slices.SortFunc(res.Candidates, func(a, b Candidate) int {
 		return cmp.Or(cmp.Compare(b.Score, a.Score), strings.Compare(a.ActorName, b.ActorName), strings.Compare(a.ActorID, b.ActorID))
@@ -296,23 +309,56 @@ func parent(t string) string {
 }
 
 // OfficeHours returns the share of an intrusion's matched events that fell
-// between 08:00 and 19:00, Monday to Friday, in loc, and how many events
-// that share rests on. It reads Intrusion.Activity (half-hour slots,
-// shifted by loc's offset at the intrusion's start) and falls back to the
-// timeline's times when Activity is empty.
+// between 08:00 and 19:00 on a working day in loc (Monday to Friday; see
+// Workweek for the states whose weekend differs), and how many events that
+// share rests on. It reads Intrusion.Activity (half-hour slots, shifted by
+// loc's offset at the intrusion's start) and falls back to the timeline's
+// times when Activity is empty.
 func OfficeHours(in intrusion.Intrusion, loc *time.Location) (share float64, n int) {
+	return officeHours(in, loc, monFri)
+}
+
+// Workweek lists the working days of states whose week is not Monday to
+// Friday (as of 2015).
+var Workweek = map[string][]time.Weekday{
+	"IR": {time.Saturday, time.Sunday, time.Monday, time.Tuesday, time.Wednesday},
+	"IL": {time.Sunday, time.Monday, time.Tuesday, time.Wednesday, time.Thursday},
+	"SA": {time.Sunday, time.Monday, time.Tuesday, time.Wednesday, time.Thursday},
+	"AE": {time.Sunday, time.Monday, time.Tuesday, time.Wednesday, time.Thursday},
+}
+
+var monFri = []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday}
+
+func workdays(country string) []time.Weekday {
+	if w, ok := Workweek[country]; ok {
+		return w
+	}
+	return monFri
+}
+
+// officeSlots marks the half hours of the UTC week (Monday 00:00 UTC is
+// slot 0) that are office hours in loc on the given days, with loc's
+// offset at t.
+func officeSlots(loc *time.Location, days []time.Weekday, t time.Time) []bool {
+	_, off := t.In(loc).Zone()
+	shift := int(math.Round(float64(off) / 1800))
+	out := make([]bool, intrusion.ActivitySlots)
+	for s := range out {
+		local := ((s+shift)%intrusion.ActivitySlots + intrusion.ActivitySlots) % intrusion.ActivitySlots
+		day, half := local/48, local%48
+		wd := time.Weekday((day + 1) % 7) // slot day 0 is Monday
+		out[s] = slices.Contains(days, wd) && half >= 16 && half < 38
+	}
+	return out
+}
+
+func officeHours(in intrusion.Intrusion, loc *time.Location, days []time.Weekday) (share float64, n int) {
 	work := 0
 	if len(in.Activity) == intrusion.ActivitySlots {
-		_, off := in.Start.In(loc).Zone()
-		shift := int(math.Round(float64(off) / 1800))
+		office := officeSlots(loc, days, in.Start)
 		for s, c := range in.Activity {
-			if c == 0 {
-				continue
-			}
 			n += c
-			local := ((s+shift)%intrusion.ActivitySlots + intrusion.ActivitySlots) % intrusion.ActivitySlots
-			day, half := local/48, local%48
-			if day < 5 && half >= 16 && half < 38 {
+			if office[s] {
 				work += c
 			}
 		}
@@ -320,7 +366,7 @@ func OfficeHours(in intrusion.Intrusion, loc *time.Location) (share float64, n i
 		for _, e := range in.Timeline {
 			t := e.Time.In(loc)
 			n++
-			if wd := t.Weekday(); wd != time.Saturday && wd != time.Sunday && t.Hour() >= 8 && t.Hour() < 19 {
+			if slices.Contains(days, t.Weekday()) && t.Hour() >= 8 && t.Hour() < 19 {
 				work++
 			}
 		}
@@ -331,27 +377,71 @@ func OfficeHours(in intrusion.Intrusion, loc *time.Location) (share float64, n i
 	return float64(work) / float64(n), n
 }
 
-// officeBaseline is the share of a week's hours that are office hours.
-const officeBaseline = 5 * 11 / 168.0
+// Timing model: an operator works office hours in the sponsor's capital
+// with probability officeFocus, otherwise at any time; the alternative
+// (benign use of the infrastructure, by the victim's own people) follows
+// the victim's office hours the same way.
+const (
+	officeFocus     = 0.8
+	timingMaxEvents = 12 // events beyond this add nothing: operators' sessions are not independent draws
+)
 
-// timingFactor tests activity against office hours in the sponsor's zone.
-func timingFactor(in intrusion.Intrusion, r *actorRec, sponsor string) (Factor, bool) {
+// timingFactor tests activity against office hours in the sponsor's zone,
+// against the alternative of the victim's own office hours.
+func timingFactor(in intrusion.Intrusion, r *actorRec, sponsor, victimCountry string) (Factor, bool) {
 	loc, ok := Zone(sponsor)
 	if !ok {
 		return Factor{}, false
 	}
-	share, n := OfficeHours(in, loc)
-	if n < 3 {
+	days := workdays(sponsor)
+	share, n := officeHours(in, loc, days)
+	if n < 3 || len(in.Activity) != intrusion.ActivitySlots {
 		return Factor{}, false
 	}
-	w := math.Log((share + 0.05) / (officeBaseline + 0.05))
-	w = max(-1, min(1, w)) * min(1, float64(n)/10)
-	d := fmt.Sprintf("%.0f%% of %d events fell in %s office hours (08:00–19:00 Mon–Fri, %s), where %s's assessed sponsor %s sits",
-		share*100, n, capitals[sponsor], loc.String(), r.name, sponsor)
-	if n < 10 {
+	actor := officeSlots(loc, days, in.Start)
+	var victim []bool
+	vloc, vok := Zone(victimCountry)
+	if vok {
+		victim = officeSlots(vloc, workdays(victimCountry), in.Start)
+	}
+	density := func(office []bool, s int) float64 {
+		if office == nil {
+			return 1.0 / intrusion.ActivitySlots
+		}
+		k := 0
+		for _, o := range office {
+			if o {
+				k++
+			}
+		}
+		p := (1 - officeFocus) / intrusion.ActivitySlots
+		if office[s] {
+			p += officeFocus / float64(k)
+		}
+		return p
+	}
+	var sum float64
+	for s, c := range in.Activity {
+		if c > 0 {
+			sum += float64(c) * math.Log(density(actor, s)/density(victim, s))
+		}
+	}
+	w := sum / float64(n) * float64(min(n, timingMaxEvents))
+	w = max(-2.5, min(2.5, w))
+	d := fmt.Sprintf("%.0f%% of %d events fell in %s office hours (08:00–19:00 %s, %s), where %s's assessed sponsor %s sits",
+		share*100, n, capitals[sponsor], dayRange(days), loc.String(), r.name, sponsor)
+	if vok {
+		vshare, _ := officeHours(in, vloc, workdays(victimCountry))
+		d += fmt.Sprintf("; %.0f%% in the victim's own office hours (%s)", vshare*100, vloc.String())
+	}
+	if n < timingMaxEvents {
 		d += "; few events, so it counts less"
 	}
 	return Factor{Kind: KindTiming, Weight: w, Detail: d + ": " + strength(w)}, true
+}
+
+func dayRange(days []time.Weekday) string {
+	return days[0].String()[:3] + "–" + days[len(days)-1].String()[:3]
 }
 
 // victimFactors compare the victim with the actor's known targets.
@@ -386,10 +476,9 @@ func sectorMatch(victim, target string) bool {
 	return victim == target || strings.HasPrefix(victim, target+"-") || strings.HasPrefix(target, victim+"-")
 }
 
-// score combines a candidate's factors: per kind of evidence the positive
-// weights are scaled down to the kind's cap, then everything is added to
-// Prior in log-odds.
-func score(c *cand, sponsor string) Candidate {
+// combine adds a candidate's factors to Prior in log-odds: per kind of
+// evidence the positive weights are first scaled down to the kind's cap.
+func combine(c *cand) float64 {
 	pos := map[string]float64{}
 	for _, f := range c.factors {
 		if f.Weight > 0 {
@@ -403,9 +492,16 @@ func score(c *cand, sponsor string) Candidate {
 		}
 	}
 	logit := Prior
-	kinds := map[string]bool{}
 	for _, f := range c.factors {
 		logit += f.Weight
+	}
+	return logit
+}
+
+// candidateOf states a candidate with its probability p.
+func candidateOf(c *cand, sponsor string, p float64) Candidate {
+	kinds := map[string]bool{}
+	for _, f := range c.factors {
 		if f.Weight > 0 {
 			kinds[group(f.Kind)] = true
 		}
@@ -416,7 +512,7 @@ func score(c *cand, sponsor string) Candidate {
 	slices.SortStableFunc(c.factors, func(a, b Factor) int {
 		return cmp.Or(cmp.Compare(b.Weight, a.Weight), strings.Compare(a.Kind, b.Kind), strings.Compare(a.Detail, b.Detail))
 	})
-	p := min(1/(1+math.Exp(-logit)), float64(MaxConfidence)/100)
+	p = min(p, float64(MaxConfidence)/100)
 	conf := int(math.Round(p * 100))
 	if len(kinds) < 2 {
 		conf = min(conf, 69) // one kind of evidence alone is never high confidence

@@ -307,8 +307,20 @@ func TestFalseFlagRanksRivalBelow(t *testing.T) {
 	if !(d.Score > x.Score) {
 		t.Errorf("Deep Panda %.3f, Red X %.3f: want the actor with infrastructure, timing and victimology ahead of the one whose tool was planted", d.Score, x.Score)
 	}
-	if !slices.ContainsFunc(x.Factors, func(f attribution.Factor) bool { return f.Kind == attribution.KindTiming && f.Weight < 0 }) {
-		t.Errorf("Red X has no timing factor against it:\n%s", details(x))
+	timing := func(c attribution.Candidate) float64 {
+		for _, f := range c.Factors {
+			if f.Kind == attribution.KindTiming {
+				return f.Weight
+			}
+		}
+		t.Fatalf("%s has no timing factor:\n%s", c.ActorName, details(c))
+		return 0
+	}
+	// Beijing office hours are night in Moscow and in New York: timing
+	// favours Deep Panda over the victim's own people, and says nothing for
+	// Red X, whose operators would be asleep like the victim's staff.
+	if td, tx := timing(d), timing(x); !(td >= 1 && tx > -0.5 && tx < 0.5) {
+		t.Errorf("timing weights: Deep Panda %.3f, Red X %.3f; want >= 1 and about 0", td, tx)
 	}
 }
 
@@ -453,5 +465,40 @@ func TestOfficeHours(t *testing.T) {
 	}
 	if _, ok := attribution.Zone("XX"); ok {
 		t.Errorf("Zone(XX) found, want not found")
+	}
+}
+
+func TestTimingAgainstVictimHours(t *testing.T) {
+	k := attribution.NewKnowledge([]intel.Actor{
+		{ID: "intrusion-set--ir", Name: "Kitten", Source: "bundle", Sponsors: []intel.SponsorClaim{{Country: "IR", Confidence: 80}}},
+		{ID: "intrusion-set--cn", Name: "Panda", Source: "bundle", Sponsors: []intel.SponsorClaim{{Country: "CN", Confidence: 80}}},
+	}, []intel.Indicator{
+		{ID: "indicator--ir", Type: intel.Domain, Value: "ir.example", Source: "bundle", Indicates: []string{"intrusion-set--ir"}},
+		{ID: "indicator--cn", Type: intel.Domain, Value: "cn.example", Source: "bundle", Indicates: []string{"intrusion-set--cn"}},
+	}, nil, nil)
+	ir := sighting{"indicator--ir", "ir.example", intel.Domain}
+	cn := sighting{"indicator--cn", "cn.example", intel.Domain}
+	timing := func(times []time.Time, s sighting) float64 {
+		r := attribution.Attribute(build(t, times, nil, s), acme, k)
+		for _, f := range r.Candidates[0].Factors {
+			if f.Kind == attribution.KindTiming {
+				return f.Weight
+			}
+		}
+		t.Fatalf("no timing factor in %+v", r.Candidates[0])
+		return 0
+	}
+	// Saturday 10:00-12:00 in Tehran (06:30-08:30 UTC) is a working day there.
+	var sat, nyOffice []time.Time
+	for i := range 12 {
+		sat = append(sat, time.Date(2015, 10, 3, 6, 30+10*i, 0, 0, time.UTC))
+		// Tuesday 10:00-12:00 in New York (14:00-16:00 UTC): the victim's staff at work.
+		nyOffice = append(nyOffice, time.Date(2015, 10, 6, 14, 10*i, 0, 0, time.UTC))
+	}
+	if w := timing(sat, ir); w < 1 {
+		t.Errorf("Saturday morning in Tehran: timing weight %.3f for an Iranian actor, want >= 1 (Saturday is a working day there)", w)
+	}
+	if w := timing(nyOffice, cn); w > -1 {
+		t.Errorf("New York office hours: timing weight %.3f for a Chinese actor, want <= -1 (looks like the victim's own staff)", w)
 	}
 }

@@ -5,10 +5,18 @@ import (
 	_ "time/tzdata" // sponsor zones must resolve on hosts without a zoneinfo database
 )
 
-// SponsorZones maps sponsor states (ISO 3166 alpha-2) to the IANA time
-// zone of their capital, used to test activity against office hours.
+// SponsorZones maps states (ISO 3166 alpha-2) to the IANA time zone of
+// their capital (Toronto and Sydney for Canada and Australia, where most
+// companies sit), used to test activity against office hours: the
+// sponsor's for the operators, the victim's for benign use.
 var SponsorZones = map[string]string{
 	"AE": "Asia/Dubai",
+	"AU": "Australia/Sydney",
+	"CA": "America/Toronto",
+	"ES": "Europe/Madrid",
+	"IT": "Europe/Rome",
+	"JP": "Asia/Tokyo",
+	"NL": "Europe/Amsterdam",
 	"BY": "Europe/Minsk",
 	"CN": "Asia/Shanghai",
 	"DE": "Europe/Berlin",
@@ -33,7 +41,7 @@ var SponsorZones = map[string]string{
 
 // capitals names the office for detail sentences.
 var capitals = map[string]string{
-	"AE": "Abu Dhabi", "BY": "Minsk", "CN": "Beijing", "DE": "Berlin", "FR": "Paris",
+	"AE": "Abu Dhabi", "AU": "Sydney", "CA": "Toronto", "ES": "Madrid", "IT": "Rome", "JP": "Tokyo", "NL": "Amsterdam", "BY": "Minsk", "CN": "Beijing", "DE": "Berlin", "FR": "Paris",
 	"GB": "London", "IL": "Tel Aviv", "IN": "New Delhi", "IR": "Tehran", "KP": "Pyongyang",
 	"KR": "Seoul", "KZ": "Astana", "LB": "Beirut", "PK": "Islamabad", "RU": "Moscow",
 	"SA": "Riyadh", "SY": "Damascus", "TR": "Ankara", "UA": "Kyiv", "US": "Washington",
