@@ -157,6 +157,7 @@ Start with 'pactwatch demo' to see the whole flow on a bundled scenario.`,
 		a.articlesCommand(),
 		a.claimsCommand(),
 		a.reportCommand(),
+		a.simulateCommand(),
 		a.configCommand(),
 	)
 	return root

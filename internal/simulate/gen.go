@@ -15,6 +15,11 @@ type gen struct {
 	sites    []*site
 	byID     map[string]*site
 	sessions []*session
+
+	// stream, when set, makes connection and file ids a function of the
+	// stream and the session's index instead of random draws, so that
+	// streams generated in parallel never collide (easy and hard profiles).
+	stream uint64
 }
 
 func newGen(seed uint64, sites []*site) *gen {
@@ -28,10 +33,19 @@ func newGen(seed uint64, sites []*site) *gen {
 // add assigns the session its identifiers and keeps it.
 func (x *gen) add(s *session) *session {
 	s.seq = len(x.sessions)
-	s.flowID = x.g.flowID()
-	s.uid = x.g.zeekID('C')
-	for i := range s.files {
-		s.files[i].fuid = x.g.zeekID('F')
+	if x.stream != 0 {
+		key := x.stream<<22 | uint64(s.seq)
+		s.flowID = streamFlowID(key)
+		s.uid = streamUID('C', key)
+		for i := range s.files {
+			s.files[i].fuid = streamUID('F', key<<3|uint64(i))
+		}
+	} else {
+		s.flowID = x.g.flowID()
+		s.uid = x.g.zeekID('C')
+		for i := range s.files {
+			s.files[i].fuid = x.g.zeekID('F')
+		}
 	}
 	if s.sport == 0 {
 		s.sport = x.g.port()

@@ -3,6 +3,7 @@ package simulate
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -18,8 +19,26 @@ import (
 	"github.com/pactwatch/pactwatch/internal/pact"
 )
 
-// ProfileDemo2015 is the bundled autumn-2015 scenario, the only profile so far.
-const ProfileDemo2015 = "demo-2015"
+// Profiles of Generate.
+const (
+	// ProfileDemo2015 is the bundled autumn-2015 scenario.
+	ProfileDemo2015 = "demo-2015"
+	// ProfileEasy is a generated scenario with few, weak traps: most actor
+	// infrastructure is in intel and every actor stays in its victimology.
+	ProfileEasy = "easy"
+	// ProfileHard is a generated scenario with every trap: shared and
+	// stale infrastructure, partial intel, a false flag, a mixed-intent
+	// actor, after-hours work and benign look-alikes.
+	ProfileHard = "hard"
+)
+
+// Defaults of the easy and hard profiles.
+const (
+	DefaultDays            = 60
+	DefaultOrgs            = 50
+	DefaultEventsPerOrgDay = 600
+	MaxOrgs                = 250
+)
 
 // DemoSeed is the seed Demo uses.
 const DemoSeed uint64 = 20150925
@@ -37,8 +56,36 @@ type Config struct {
 	Profile string
 	// BenignScale multiplies the volume of benign background traffic
 	// (1 gives the demo's tens of thousands of events). The planted
-	// intrusions do not change with it.
+	// intrusions do not change with it. Only the demo profile reads it.
 	BenignScale float64
+
+	// Days is the length of an easy or hard scenario (default DefaultDays).
+	Days int
+	// Orgs is the number of monitored organisations of an easy or hard
+	// scenario (default DefaultOrgs, at most MaxOrgs).
+	Orgs int
+	// Start is the first day (UTC) of an easy or hard scenario; the zero
+	// value centres the period on the US-China agreement of 2015-09-25, so
+	// 60 days cover it and the UK-China statement of 2015-10-22 and about
+	// 110 days reach the G20 communique of 2015-11-16.
+	Start time.Time
+	// EventsPerOrgDay is the mean number of benign telemetry records per
+	// organisation and day of an easy or hard scenario (default
+	// DefaultEventsPerOrgDay: about 1.8 million records for 60 days and 50
+	// organisations). Larger organisations get more, weekends and nights less.
+	EventsPerOrgDay int
+	// Workers bounds how many days are rendered at once (default
+	// GOMAXPROCS). The output does not depend on it.
+	Workers int
+	// Progress, when set, is called after each day's telemetry is written
+	// with the number of days done and the total.
+	Progress func(done, total int)
+}
+
+// ScenarioConfig returns the default configuration of an easy or hard
+// scenario with the given seed.
+func ScenarioConfig(profile string, seed uint64) Config {
+	return Config{Seed: seed, Profile: profile, Days: DefaultDays, Orgs: DefaultOrgs, EventsPerOrgDay: DefaultEventsPerOrgDay}
 }
 
 // DemoConfig returns the configuration Demo uses.
@@ -87,7 +134,20 @@ func Demo(dir string) (Manifest, error) {
 // Generate writes the scenario cfg describes into dir (created if needed):
 // intel.json, orgs.json, eve.json, zeek/{conn,dns,http,files,ssl}.log and
 // truth.json. Existing files of those names are replaced.
+//
+// The easy and hard profiles write telemetry in daily files instead:
+// eve/eve-YYYY-MM-DD.json and zeek/YYYY-MM-DD/{conn,dns,http,files,ssl}.log;
+// see GenerateContext.
 func Generate(dir string, cfg Config) (Manifest, error) {
+	return GenerateContext(context.Background(), dir, cfg)
+}
+
+// GenerateContext is Generate with a context that stops an easy or hard
+// scenario between days.
+func GenerateContext(ctx context.Context, dir string, cfg Config) (Manifest, error) {
+	if cfg.Profile == ProfileEasy || cfg.Profile == ProfileHard {
+		return generateScenario(ctx, dir, cfg)
+	}
 	if cfg.Profile != ProfileDemo2015 {
 		return Manifest{}, fmt.Errorf("%w: unknown profile %q", ErrConfig, cfg.Profile)
 	}

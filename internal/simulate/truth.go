@@ -22,6 +22,43 @@ type Truth struct {
 	Intrusions  []TruthIntrusion `json:"intrusions"`
 	Lookalikes  []TruthLookalike `json:"lookalikes"`
 	Summary     TruthSummary     `json:"summary"`
+
+	// The keys below are written by the easy and hard profiles only.
+
+	// Days, Orgs and EventsPerOrgDay repeat the generator's settings.
+	Days            int `json:"days,omitempty"`
+	Orgs            int `json:"orgs,omitempty"`
+	EventsPerOrgDay int `json:"events_per_org_day,omitempty"`
+	// Behaviour is, per actor and agreement, its economic intrusions
+	// against the agreement's counterparties before and after the date and
+	// whether it changed its conduct.
+	Behaviour []TruthBehaviour `json:"behaviour,omitempty"`
+	// IndicatorNotes explain the indicators that are traps (shared,
+	// shared-hosting, stale, false-flag tools).
+	IndicatorNotes []TruthIndicatorNote `json:"indicator_notes,omitempty"`
+	// Traps counts the planted traps by kind.
+	Traps map[string]int `json:"traps,omitempty"`
+}
+
+// TruthBehaviour is one actor's conduct around one agreement.
+type TruthBehaviour struct {
+	ActorID     string `json:"actor_id"`
+	ActorName   string `json:"actor_name"`
+	AgreementID string `json:"agreement_id"`
+	// Planned is what the generator made the actor do after the date
+	// against the counterparties: "continue", "stop" (no more economic
+	// intrusions) or "attempts" (only blocked attempts).
+	Planned string `json:"planned"`
+	// Changed reports a real change of behaviour (Planned is not "continue").
+	Changed           bool    `json:"changed"`
+	DaysBefore        int     `json:"days_before"` // days of the period before the agreement
+	DaysAfter         int     `json:"days_after"`
+	EconomicBefore    int     `json:"economic_before"` // economic intrusions against counterparties
+	EconomicAfter     int     `json:"economic_after"`
+	ExfiltratedBefore int     `json:"exfiltrated_before"` // of those, with files taken
+	ExfiltratedAfter  int     `json:"exfiltrated_after"`
+	RateBefore        float64 `json:"rate_before"` // economic intrusions per 30 days
+	RateAfter         float64 `json:"rate_after"`
 }
 
 // TruthAgreement is the view of an agreement the expected verdicts assume.
@@ -36,6 +73,17 @@ type TruthActor struct {
 	ID      string `json:"id"` // STIX intrusion-set id (the real ATT&CK id)
 	Name    string `json:"name"`
 	Sponsor string `json:"sponsor"` // ISO alpha-2
+
+	// Written by the easy and hard profiles only.
+	ExternalID string   `json:"external_id,omitempty"` // ATT&CK group id
+	Intents    []string `json:"intents,omitempty"`     // what it steals: economic, national-security
+	Sectors    []string `json:"sectors,omitempty"`     // victimology as intel states it
+	Countries  []string `json:"countries,omitempty"`
+	Zone       string   `json:"zone,omitempty"`     // IANA zone of its office hours
+	Workdays   []string `json:"workdays,omitempty"` // its working week
+	// IntelCoverage is the share of its infrastructure items and malware
+	// samples that intel has at least one indicator for.
+	IntelCoverage float64 `json:"intel_coverage,omitempty"`
 }
 
 // TakenFile is one file an actor exfiltrated.
@@ -71,6 +119,13 @@ type TruthIntrusion struct {
 	Expected      []Expectation `json:"expected"`
 	Description   string        `json:"description"`
 	AfterPledgeBy string        `json:"after_pledge_by,omitempty"` // e.g. "1 day after us-cn-2015" for the first one after an agreement
+
+	// Written by the easy and hard profiles only.
+	OrgName string `json:"org_name,omitempty"`
+	Access  string `json:"access,omitempty"` // initial access: sqli, phish, waterhole
+	// Traps names what makes this intrusion hard, e.g. "false-flag: uses
+	// ChChes tied to menuPass", "shared-infrastructure: ...".
+	Traps []string `json:"traps,omitempty"`
 }
 
 // Expectation is the verdict a correct evaluation reaches for one agreement.
@@ -91,6 +146,9 @@ type TruthLookalike struct {
 	Flows       []string  `json:"flows"`    // connection ids, as in TruthIntrusion
 	Expected    string    `json:"expected"` // "no-sighting" or "unattributed"
 	Description string    `json:"description"`
+	// Kind is written by the easy and hard profiles: shared-hosting,
+	// stale-indicator, parent-domain or sqli-scanning.
+	Kind string `json:"kind,omitempty"`
 }
 
 // TruthSummary counts the scenario at a glance.
