@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"sort"
 	"time"
 	"unicode/utf8"
@@ -53,6 +54,7 @@ func (a *app) sweepCommand() *cobra.Command {
 		validate bool
 		format   string
 		chunk    int64
+		cpuprof  string
 	)
 	cmd := &cobra.Command{
 		Use:   "sweep --indicators FILE LOG...",
@@ -87,6 +89,13 @@ with or without matches.`,
 				return usagef("-j %d: want at least 1", jobs)
 			}
 			ctx := cmd.Context()
+			if cpuprof != "" {
+				stop, err := startCPUProfile(cpuprof)
+				if err != nil {
+					return err
+				}
+				defer stop()
+			}
 			start := time.Now()
 			set, err := loadSweepSet(ctx, a.stderr, indFiles)
 			if err != nil {
@@ -104,7 +113,26 @@ with or without matches.`,
 	f.StringVar(&format, "format", "", "force the log format: eve, zeek-json, zeek-tsv, ndjson (default: detect)")
 	f.Int64Var(&chunk, "chunk-size", 0, "bytes per chunk of a plain file (default 4 MiB; for tests)")
 	_ = f.MarkHidden("chunk-size")
+	f.StringVar(&cpuprof, "cpuprofile", "", "write a CPU profile of the sweep (loading included) to this file (for 'go tool pprof')")
+	_ = f.MarkHidden("cpuprofile")
 	return cmd
+}
+
+// startCPUProfile starts a CPU profile written to path and returns the
+// function that stops it.
+func startCPUProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
 
 // loadSweepSet reads the indicator files into one compiled Set. IOC lists

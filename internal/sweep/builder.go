@@ -6,48 +6,97 @@ import (
 
 // Builder compiles a Set from indicators added one at a time, so a large
 // feed can be indexed as it is read, without a slice of intel.Indicator
-// (about 200 bytes each) for all of it first. The zero Builder is not
-// usable; call NewBuilder.
+// (about 200 bytes each) for all of it first. Shards let several
+// goroutines add parts of a feed at once. The zero Builder is not usable;
+// call NewBuilder.
 type Builder struct {
-	b *builder
-	n int // indicators offered, for RejectError.Index
+	hint  int
+	cur   *part   // indicators added directly, since the last shard
+	parts []*part // in order
 }
 
 // NewBuilder returns a Builder. hint, the expected number of indicators
 // (0 if unknown), presizes the indexes in the proportions of a typical
 // large feed.
 func NewBuilder(hint int) *Builder {
+	return &Builder{hint: hint}
+}
+
+// hinted returns a part sized for about hint indicators.
+func hinted(hint int) *part {
 	var counts [len(typeOrder)]int
 	counts[0] = hint * 6 / 10 // IPv4
 	counts[2] = hint / 20     // CIDR
 	counts[3] = hint * 3 / 10 // domains
 	counts[7] = hint / 20     // SHA-256
-	return &Builder{b: newBuilder(counts)}
+	return newPart(counts)
+}
+
+func (b *Builder) part() *part {
+	if b.cur == nil {
+		b.cur = hinted(b.hint)
+		b.hint = 0
+	}
+	return b.cur
 }
 
 // Add adds ind as Compile would (an invalid one is recorded as rejected)
-// and reports whether it was added. It shares ind's strings and copies the
-// rest, so ind may be reused for the next call.
+// and reports whether it was added. It shares ind's ID and Indicates and
+// copies the rest, so ind may be reused for the next call.
 func (b *Builder) Add(ind *intel.Indicator) bool {
-	b.n++
-	return b.b.addIndicator(b.n-1, ind, false)
+	return b.part().add(ind, false)
 }
 
 // AddDerived adds an indicator whose ID is intel.IndicatorID(Type, Value),
 // as an IOC list's are: ind.ID is ignored, the set derives the ID when
 // asked for it instead of storing it, and a value the set already holds
 // with the same shared fields (type, source, TLP, confidence, indicates) is
-// dropped as a duplicate, as ioclist.Read drops a value seen before. It
-// reports whether ind was added.
+// dropped as a duplicate when the Set is built, as ioclist.Read drops a
+// value seen before. It reports whether ind was valid.
 func (b *Builder) AddDerived(ind *intel.Indicator) bool {
-	b.n++
-	return b.b.addIndicator(b.n-1, ind, true)
+	return b.part().add(ind, true)
+}
+
+// AddShard adds the indicators of sh after those added so far, in sh's
+// order, as if they had been added to b one by one at this point (their
+// RejectError.Index counts on from b's). sh must not be used afterwards.
+func (b *Builder) AddShard(sh *Shard) {
+	if b.cur != nil {
+		b.parts = append(b.parts, b.cur)
+		b.cur = nil
+	}
+	b.parts = append(b.parts, sh.p)
+	sh.p = nil
 }
 
 // Set builds the indexes and returns the Set. The Builder must not be used
 // afterwards.
 func (b *Builder) Set() *Set {
-	s := b.b.finish()
-	b.b = nil
+	if b.cur != nil || len(b.parts) == 0 {
+		b.parts = append(b.parts, b.part())
+	}
+	s := finish(b.parts)
+	b.parts, b.cur = nil, nil
 	return s
 }
+
+// Shard collects indicators on one goroutine for a Builder, so that parts
+// of a large feed can be validated and indexed at the same time: each
+// goroutine fills its own Shard, and Builder.AddShard then adds them in
+// order, which is what makes the Set the same for any number of shards.
+// A Shard is not safe for concurrent use.
+type Shard struct {
+	p *part
+}
+
+// NewShard returns a Shard with room for about hint indicators.
+func NewShard(hint int) *Shard {
+	return &Shard{p: hinted(hint)}
+}
+
+// Add is Builder.Add for the shard.
+func (sh *Shard) Add(ind *intel.Indicator) bool { return sh.p.add(ind, false) }
+
+// AddDerived is Builder.AddDerived for the shard; duplicates across
+// shards are dropped too.
+func (sh *Shard) AddDerived(ind *intel.Indicator) bool { return sh.p.add(ind, true) }

@@ -33,12 +33,19 @@
 // records it as a *RejectError (Set.Rejected, Stats.Rejected), so a feed
 // with one bad line still sweeps and the bad line is still reported.
 //
-// Layout, for a million indicators: one 40-byte record per indicator
-// sharing the input's ID and value strings; feed-level fields (type,
-// source, TLP, confidence, indicates) deduplicated; IPv4 addresses in a
-// sorted, bucketed array; IPv6, hashes, domains, URLs and e-mail in maps
-// with fixed-size or string keys; CIDRs in a bart table whose entries carry
-// the indicators of every enclosing prefix; and bit filters in front of the
+// Layout, for a million indicators: one 16-byte record per indicator,
+// without pointers, so the garbage collector never scans the records;
+// normalised values in one byte array (IPv4 addresses are kept as numbers
+// only); stored IDs only for indicators whose ID is not derived from type
+// and value; feed-level fields (type, source, TLP, confidence, indicates)
+// deduplicated. IPv4 addresses, domains, URLs, e-mail and hashes live in
+// sorted arrays of 32-bit keys (the address, or the top bits of the
+// value's hash, with the value compared on lookup) bucketed by an offsets
+// table, built with a radix sort: no map of millions of entries to fill.
+// IPv6 addresses are in a map; CIDRs in a bart table whose entries carry
+// the indicators of every enclosing prefix; bit filters sit in front of the
 // IPv4 and domain indexes so misses rarely leave the CPU cache. Values
-// shared by several indicators map to posting lists.
+// shared by several indicators map to posting lists. Duplicates of
+// derived-ID indicators are found while sorting, not with a map of every
+// value seen.
 package sweep

@@ -151,7 +151,7 @@ const maxDomain = 253
 // labels) up in the domain index, folding ASCII case without allocating.
 // value is what the Match reports.
 func (s *Set) matchDomain(dst []Match, field, name, value string) []Match {
-	if len(s.domains) == 0 {
+	if s.strs[kDomain].len() == 0 {
 		return dst
 	}
 	name = strings.TrimSuffix(name, ".")
@@ -190,8 +190,8 @@ func (s *Set) matchDomain(dst []Match, field, name, value string) []Match {
 
 func (s *Set) lookupDomain(dst []Match, field, name, value string) []Match {
 	for {
-		if s.fd.has(hashString(name)) {
-			if r, ok := s.domains[name]; ok {
+		if h := hashString(name); s.fd.has(uint64(strKey(h)) << 32) {
+			if r, ok := s.lookupString(&s.strs[kDomain], h, name); ok {
 				dst = s.appendRef(dst, field, value, r)
 			}
 		}
@@ -208,8 +208,8 @@ func (s *Set) lookupDomain(dst []Match, field, name, value string) []Match {
 
 func (s *Set) lookupDomainBytes(dst []Match, field string, name []byte, value string) []Match {
 	for {
-		if s.fd.has(hashBytes(name)) {
-			if r, ok := s.domains[string(name)]; ok {
+		if h := hashBytes(name); s.fd.has(uint64(strKey(h)) << 32) {
+			if r, ok := s.lookupBytes(&s.strs[kDomain], h, name); ok {
 				dst = s.appendRef(dst, field, value, r)
 			}
 		}
@@ -237,18 +237,18 @@ func indexByte(b []byte, c byte) int {
 // name) and URL indicators against the whole URL, normalised.
 func (s *Set) matchURL(dst []Match, field, u string) []Match {
 	start := len(dst)
-	if len(s.domains) > 0 {
+	if s.strs[kDomain].len() > 0 {
 		if host, ok := urlHost(u); ok {
 			dst = s.matchDomain(dst, field, host, u)
 		}
 	}
-	if len(s.urls) > 0 {
+	if x := &s.strs[kURL]; x.len() > 0 {
 		var r int32
 		var ok bool
 		if isNormalURL(u) {
-			r, ok = s.urls[u]
+			r, ok = s.lookupString(x, hashString(u), u)
 		} else if n, err := intel.Normalise(intel.URL, u); err == nil {
-			r, ok = s.urls[n]
+			r, ok = s.lookupString(x, hashString(n), n)
 		}
 		if ok {
 			dst = s.appendRef(dst, field, u, r)
@@ -261,55 +261,45 @@ func (s *Set) matchURL(dst []Match, field, u string) []Match {
 // matchHash matches a hex hash against the MD5, SHA-1 or SHA-256 index by
 // its length, in any case.
 func (s *Set) matchHash(dst []Match, field, h string) []Match {
-	var r int32
-	var ok bool
+	kind := kMD5
 	switch len(h) {
-	case 32:
-		if len(s.md5) == 0 {
-			return dst
-		}
-		var k [16]byte
-		if !decodeHex(k[:], h) {
-			return dst
-		}
-		r, ok = s.md5[k]
 	case 40:
-		if len(s.sha1) == 0 {
-			return dst
-		}
-		var k [20]byte
-		if !decodeHex(k[:], h) {
-			return dst
-		}
-		r, ok = s.sha1[k]
+		kind = kSHA1
 	case 64:
-		if len(s.sha256) == 0 {
-			return dst
-		}
-		var k [32]byte
-		if !decodeHex(k[:], h) {
-			return dst
-		}
-		r, ok = s.sha256[k]
+		kind = kSHA256
 	}
-	if ok {
+	if r, ok := hexRef(s, kind, h); ok {
 		dst = s.appendRef(dst, field, h, r)
 	}
 	return dst
 }
 
 func (s *Set) matchJA3(dst []Match, field, h string) []Match {
-	if len(s.ja3) == 0 || len(h) != 32 {
-		return dst
-	}
-	var k [16]byte
-	if !decodeHex(k[:], h) {
-		return dst
-	}
-	if r, ok := s.ja3[k]; ok {
+	if r, ok := hexRef(s, kJA3, h); ok {
 		dst = s.appendRef(dst, field, h, r)
 	}
 	return dst
+}
+
+// hexLen is the length in hex digits of the values of each hash index.
+var hexLen = [nStr]int{kMD5: 32, kSHA1: 40, kSHA256: 64, kJA3: 32}
+
+// hexRef looks up h, hex digits in any case, in hash index kind.
+func hexRef[T string | []byte](s *Set, kind int, h T) (int32, bool) {
+	x := &s.strs[kind]
+	if x.len() == 0 || len(h) != hexLen[kind] {
+		return 0, false
+	}
+	var buf [64]byte
+	b := buf[:len(h)]
+	for i := 0; i < len(h); i++ {
+		c := h[i]
+		if 'A' <= c && c <= 'F' {
+			c += 'a' - 'A'
+		}
+		b[i] = c
+	}
+	return s.lookupBytes(x, hashBytes(b), b)
 }
 
 // maxEmail is the longest address folded on the stack.
@@ -318,7 +308,8 @@ const maxEmail = 320
 // matchEmail matches an address, case-insensitively, with surrounding
 // space and angle brackets ignored.
 func (s *Set) matchEmail(dst []Match, field, value string) []Match {
-	if len(s.emails) == 0 {
+	x := &s.strs[kEmail]
+	if x.len() == 0 {
 		return dst
 	}
 	e := strings.TrimSpace(value)
@@ -341,12 +332,14 @@ func (s *Set) matchEmail(dst []Match, field, value string) []Match {
 			b[i] = c
 		}
 		if ascii {
-			r, ok = s.emails[string(b)]
+			r, ok = s.lookupBytes(x, hashBytes(b), b)
 		} else {
-			r, ok = s.emails[strings.ToLower(e)]
+			e := strings.ToLower(e)
+			r, ok = s.lookupString(x, hashString(e), e)
 		}
 	} else {
-		r, ok = s.emails[strings.ToLower(e)]
+		e := strings.ToLower(e)
+		r, ok = s.lookupString(x, hashString(e), e)
 	}
 	if ok {
 		dst = s.appendRef(dst, field, value, r)

@@ -32,7 +32,7 @@ func (s *Set) MayMatch(line []byte) bool {
 	if s == nil {
 		return false
 	}
-	if len(s.urls) > 0 || len(s.emails) > 0 {
+	if s.strs[kURL].len() > 0 || s.strs[kEmail].len() > 0 {
 		return true
 	}
 	for i := 0; i < len(line); {
@@ -163,7 +163,7 @@ func (s *Set) part(p []byte, cl uint8) bool {
 			return true
 		}
 	}
-	if len(s.domains) == 0 {
+	if s.strs[kDomain].len() == 0 {
 		return false
 	}
 	if len(p) > maxDomain {
@@ -199,8 +199,8 @@ func (s *Set) part(p []byte, cl uint8) bool {
 	}
 	// b and its parents down to the last two labels.
 	for start := 0; ; {
-		if s.fd.has(hashBytes(b[start:])) {
-			if _, ok := s.domains[string(b[start:])]; ok {
+		if h := hashBytes(b[start:]); s.fd.has(uint64(strKey(h)) << 32) {
+			if _, ok := s.lookupBytes(&s.strs[kDomain], h, b[start:]); ok {
 				return true
 			}
 		}
@@ -211,33 +211,15 @@ func (s *Set) part(p []byte, cl uint8) bool {
 	}
 }
 
-// parseIPv4 parses a dotted quad as netip.ParseAddr does (no leading
-// zeros, each part at most 255), without allocating.
+// parseIPv4 parses a dotted quad as netip.ParseAddr does, without
+// allocating.
 func parseIPv4(p []byte) (netip.Addr, bool) {
-	var a [4]byte
-	k, v, digits := 0, 0, 0
-	for i := 0; i <= len(p); i++ {
-		if i == len(p) || p[i] == '.' {
-			if digits == 0 || k > 3 {
-				return netip.Addr{}, false
-			}
-			a[k] = byte(v)
-			k, v, digits = k+1, 0, 0
-			continue
-		}
-		c := p[i]
-		if c < '0' || c > '9' || digits > 0 && v == 0 {
-			return netip.Addr{}, false
-		}
-		v = v*10 + int(c-'0')
-		digits++
-		if v > 255 {
-			return netip.Addr{}, false
-		}
-	}
-	if k != 4 {
+	k, ok := parseIPv4Key(p)
+	if !ok {
 		return netip.Addr{}, false
 	}
+	var a [4]byte
+	binary.BigEndian.PutUint32(a[:], k)
 	return netip.AddrFrom4(a), true
 }
 
@@ -274,29 +256,14 @@ func (s *Set) addr(a netip.Addr) bool {
 func (s *Set) hash(h []byte) bool {
 	switch len(h) {
 	case 32:
-		if len(s.md5) == 0 && len(s.ja3) == 0 {
-			return false
-		}
-		var k [16]byte
-		if !decodeHexBytes(k[:], h) {
-			return false
-		}
-		_, ok1 := s.md5[k]
-		_, ok2 := s.ja3[k]
+		_, ok1 := hexRef(s, kMD5, h)
+		_, ok2 := hexRef(s, kJA3, h)
 		return ok1 || ok2
 	case 40:
-		var k [20]byte
-		if len(s.sha1) == 0 || !decodeHexBytes(k[:], h) {
-			return false
-		}
-		_, ok := s.sha1[k]
+		_, ok := hexRef(s, kSHA1, h)
 		return ok
 	case 64:
-		var k [32]byte
-		if len(s.sha256) == 0 || !decodeHexBytes(k[:], h) {
-			return false
-		}
-		_, ok := s.sha256[k]
+		_, ok := hexRef(s, kSHA256, h)
 		return ok
 	}
 	return false

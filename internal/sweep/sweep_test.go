@@ -354,6 +354,50 @@ func TestCompileEmpty(t *testing.T) {
 // indicators (with shared values and nested prefixes) and events of which
 // a third carry an indicator.
 func TestMatchGenerated(t *testing.T) {
+	testMatchGenerated(t)
+}
+
+// With string-index keys of 3 bits, every lookup and every build step
+// meets different values under one key: matches, duplicates and posting
+// lists must come out the same.
+func TestMatchCollidingKeys(t *testing.T) {
+	defer sweep.SetKeyMask(7)()
+	testMatchGenerated(t)
+	gen := genIndicators(1500, 11)
+	b := sweep.NewBuilder(0)
+	sh := sweep.NewShard(0)
+	for i := range gen {
+		ind := gen[i]
+		ind.Source = "list"
+		ind.Indicates = nil
+		ind.ID = ""
+		if i < 700 {
+			b.AddDerived(&ind)
+		} else {
+			sh.AddDerived(&ind)
+		}
+		if i%9 == 0 {
+			sh.AddDerived(&ind) // a duplicate, dropped
+		}
+	}
+	b.AddShard(sh)
+	s := b.Set()
+	if s.Len() != len(gen) {
+		t.Errorf("Len() = %d after adding %d values and duplicates of some, want %d", s.Len(), len(gen), len(gen))
+	}
+	for i := range gen {
+		if got := s.Indicator(int32(i)); got.Value != gen[i].Value && gen[i].Type != intel.CIDR {
+			t.Fatalf("Indicator(%d).Value = %q, want %q", i, got.Value, gen[i].Value)
+		}
+	}
+	st := s.Stats()
+	if st.Shared != 0 || st.Values != len(gen) {
+		t.Errorf("Stats() = %+v, want %d values, none shared", st, len(gen))
+	}
+}
+
+func testMatchGenerated(t *testing.T) {
+	t.Helper()
 	inds := genIndicators(2000, 7)
 	for i := 0; i < 200; i += 7 { // shared values from another source
 		dup := inds[i]

@@ -1,0 +1,531 @@
+package sweep
+
+import (
+	"net/netip"
+	"slices"
+	"sync"
+
+	"github.com/gaissmai/bart"
+
+	"github.com/pactwatch/pactwatch/internal/intel"
+)
+
+// finish joins the parts in order, drops duplicates of derived-ID
+// indicators, and builds the indexes. The two big indexes (IPv4 and the
+// strings) are sorted and built on two goroutines.
+func finish(parts []*part) *Set {
+	s := &Set{stats: Stats{ByType: make(map[intel.Type]int)}}
+	var nrec, nblob, nextra, n4, nv6, ncidr int
+	var nstr [nStr]int
+	anyIDs, derived := false, false
+	for _, p := range parts {
+		nrec += len(p.recs)
+		nblob += len(p.blob)
+		nextra += len(p.extras)
+		n4 += len(p.v4)
+		nv6 += len(p.v6)
+		ncidr += len(p.cidrs)
+		for k := range nStr {
+			nstr[k] += len(p.strs[k])
+		}
+		anyIDs = anyIDs || p.ids != nil
+		derived = derived || p.derived
+	}
+
+	// Join the parts: records renumbered, values, metas and extras
+	// rebased. A single part's slices are taken as they are.
+	metaIdx := make(map[metaKey]uint32)
+	var (
+		v4    []uint64
+		strs  [nStr][]uint64
+		v6    = make([]v6entry, 0, nv6)
+		cidrs = make([]cidrEntry, 0, ncidr)
+	)
+	if len(parts) == 1 {
+		p := parts[0]
+		s.recs, s.blob, s.extras, s.ids = p.recs, p.blob, p.extras, p.ids
+		v4, strs = p.v4, p.strs
+	} else {
+		s.recs = make([]rec, 0, nrec)
+		s.blob = make([]byte, 0, nblob)
+		s.extras = make([]extra, 0, nextra)
+		if anyIDs {
+			s.ids = make([]string, 0, nrec)
+		}
+		v4 = make([]uint64, 0, n4)
+		for k := range nStr {
+			strs[k] = make([]uint64, 0, nstr[k])
+		}
+	}
+	inputs := 0
+	for pi, p := range parts {
+		remap := make([]uint32, len(p.metas))
+		for i := range p.metas {
+			k := keyOf(&p.metas[i])
+			m, ok := metaIdx[k]
+			if !ok {
+				m = uint32(len(s.metas))
+				s.metas = append(s.metas, p.metas[i])
+				metaIdx[k] = m
+			}
+			remap[i] = m
+		}
+		base := uint64(len(s.recs))
+		if len(parts) == 1 {
+			base = 0
+			for i := range s.recs {
+				s.recs[i].meta = remap[s.recs[i].meta]
+			}
+		} else {
+			blobBase := uint64(len(s.blob)) << 16
+			extraBase := int32(len(s.extras))
+			for _, r := range p.recs {
+				if p.metas[r.meta].typ != intel.IPv4 {
+					r.pos += blobBase
+				}
+				if r.extra >= 0 {
+					r.extra += extraBase
+				}
+				r.meta = remap[r.meta]
+				s.recs = append(s.recs, r)
+			}
+			s.blob = append(s.blob, p.blob...)
+			s.extras = append(s.extras, p.extras...)
+			if anyIDs {
+				if p.ids != nil {
+					s.ids = append(s.ids, p.ids...)
+				} else {
+					s.ids = append(s.ids, make([]string, len(p.recs))...)
+				}
+			}
+			for _, e := range p.v4 {
+				v4 = append(v4, e+base)
+			}
+			for k := range nStr {
+				for _, e := range p.strs[k] {
+					strs[k] = append(strs[k], e+base)
+				}
+			}
+		}
+		for _, e := range p.v6 {
+			v6 = append(v6, v6entry{e.a, e.n + int32(base)})
+		}
+		for _, e := range p.cidrs {
+			cidrs = append(cidrs, cidrEntry{e.p, e.n + int32(base)})
+		}
+		for _, re := range p.rejected {
+			re.Index += inputs
+			s.rejected = append(s.rejected, re)
+		}
+		inputs += p.inputs
+		for k, c := range p.byType {
+			if c > 0 {
+				s.stats.ByType[typeOrder[k]] += c
+			}
+		}
+		parts[pi] = nil // let the garbage collector have it
+	}
+
+	// Sort every index's entries and find duplicates.
+	var dead []bool
+	if derived {
+		dead = make([]bool, len(s.recs))
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		sortEntries(v4, nil)
+		s.markDead(dead, v4, nil)
+	})
+	wg.Go(func() {
+		var tmp []uint64
+		for k := range nStr {
+			if len(strs[k]) > len(tmp) && len(strs[k]) >= 256 {
+				tmp = make([]uint64, len(strs[k]))
+			}
+			sortEntries(strs[k], tmp)
+			s.markDead(dead, strs[k], func(a, b int32) bool {
+				return string(s.valueBytes(a)) == string(s.valueBytes(b))
+			})
+		}
+		slices.SortStableFunc(v6, func(a, b v6entry) int { return slices.Compare(a.a[:], b.a[:]) })
+		slices.SortStableFunc(cidrs, func(a, b cidrEntry) int {
+			if c := a.p.Addr().Compare(b.p.Addr()); c != 0 {
+				return c
+			}
+			return a.p.Bits() - b.p.Bits()
+		})
+		if dead != nil {
+			for i := 1; i < len(v6); i++ {
+				for j := i - 1; j >= 0 && v6[j].a == v6[i].a; j-- {
+					if s.dup(dead, v6[i].n, v6[j].n) {
+						break
+					}
+				}
+			}
+			for i := 1; i < len(cidrs); i++ {
+				for j := i - 1; j >= 0 && cidrs[j].p == cidrs[i].p; j-- {
+					if s.dup(dead, cidrs[i].n, cidrs[j].n) {
+						break
+					}
+				}
+			}
+		}
+	})
+	wg.Wait()
+
+	// Drop the duplicates: renumber the records.
+	var remap []int32
+	if slices.Contains(dead, true) {
+		remap = make([]int32, len(s.recs))
+		kept := 0
+		for i := range s.recs {
+			if dead[i] {
+				remap[i] = -1
+				s.stats.ByType[s.metas[s.recs[i].meta].typ]--
+				continue
+			}
+			remap[i] = int32(kept)
+			s.recs[kept] = s.recs[i]
+			if s.ids != nil {
+				s.ids[kept] = s.ids[i]
+			}
+			kept++
+		}
+		s.recs = s.recs[:kept]
+		if s.ids != nil {
+			clear(s.ids[kept:])
+			s.ids = s.ids[:kept]
+		}
+	}
+	for t, c := range s.stats.ByType {
+		if c == 0 {
+			delete(s.stats.ByType, t)
+		}
+	}
+	s.recs = slices.Clip(s.recs)
+
+	// Build the indexes.
+	var (
+		v4lists, strLists [][]int32
+		v4vals, v4shared  int
+		strVals           [nStr]int
+		strShared         int
+		strKeys           [nStr][]uint32
+		strRefs           [nStr][]int32
+	)
+	wg.Go(func() {
+		keys, refs, lists, vals, shared := buildRefs(v4, remap, nil)
+		v4 = nil
+		v4lists, v4vals, v4shared = lists, vals, shared
+		s.v4 = newKeyIndex(keys, refs)
+		s.f4 = newFilter(len(keys)+countCIDR4(cidrs), 24)
+		for _, k := range keys {
+			s.f4.set(uint64(k) << 32)
+		}
+	})
+	wg.Go(func() {
+		for k := range nStr {
+			same := func(a, b int32) bool { return string(s.valueBytes(a)) == string(s.valueBytes(b)) }
+			keys, refs, lists, vals, shared := buildRefs(strs[k], remap, same)
+			strs[k] = nil
+			for i, r := range refs {
+				if r < 0 {
+					refs[i] = ^int32(len(strLists) + int(^r))
+				}
+			}
+			strLists = append(strLists, lists...)
+			strKeys[k], strRefs[k] = keys, refs
+			strVals[k] = vals
+			strShared += shared
+		}
+		if d := strRefs[kDomain]; len(d) > 0 {
+			s.fd = newFilter(len(d), 26)
+			s.fd2 = newFilter(len(d), 26)
+			for i, k := range strKeys[kDomain] {
+				s.fd.set(uint64(k) << 32) // as lookups probe it: by key
+				r := d[i]
+				if r < 0 {
+					r = strLists[^r][0]
+				}
+				v := s.valueBytes(r)
+				last := lastIndexByte(v, '.')
+				s.fd2.set(hashBytes(v[lastIndexByte(v[:max(last, 0)], '.')+1:]))
+			}
+		}
+	})
+	wg.Wait()
+	s.lists = v4lists
+	for k := range nStr {
+		for i, r := range strRefs[k] {
+			if r < 0 {
+				strRefs[k][i] = ^int32(len(v4lists) + int(^r))
+			}
+		}
+		s.strs[k] = newKeyIndex(strKeys[k], strRefs[k])
+	}
+	s.lists = append(s.lists, strLists...)
+	s.stats.Values = v4vals
+	s.stats.Shared = v4shared + strShared
+	for k := range nStr {
+		s.stats.Values += strVals[k]
+	}
+	s.buildV6(v6, remap)
+	s.buildCIDR(cidrs, remap)
+	s.stats.Indicators = len(s.recs)
+	s.stats.Rejected = len(s.rejected)
+	return s
+}
+
+func lastIndexByte(b []byte, c byte) int {
+	for i := len(b) - 1; i >= 0; i-- {
+		if b[i] == c {
+			return i
+		}
+	}
+	return -1
+}
+
+func countCIDR4(cidrs []cidrEntry) int {
+	n := 0
+	for _, c := range cidrs {
+		if c.p.Addr().Is4() {
+			n++
+		}
+	}
+	return n
+}
+
+// dup marks indicator n dead if it has a derived ID and o, an earlier
+// indicator with the same value, is alive and has the same shared fields;
+// it reports whether it did.
+func (s *Set) dup(dead []bool, n, o int32) bool {
+	m := s.recs[n].meta
+	if !s.metas[m].derive || dead[o] || s.recs[o].meta != m {
+		return false
+	}
+	dead[n] = true
+	return true
+}
+
+// markDead marks the duplicates among sorted entries (see dup); same
+// tells values with equal keys apart (nil: equal keys are equal values).
+func (s *Set) markDead(dead []bool, e []uint64, same func(a, b int32) bool) {
+	if dead == nil {
+		return
+	}
+	for i := 1; i < len(e); i++ {
+		k := e[i] >> 32
+		n := int32(uint32(e[i]))
+		for j := i - 1; j >= 0 && e[j]>>32 == k; j-- {
+			o := int32(uint32(e[j]))
+			if (same == nil || same(n, o)) && s.dup(dead, n, o) {
+				break
+			}
+		}
+	}
+}
+
+// buildRefs turns sorted entries into an index's keys and refs, with the
+// posting lists of values several indicators share (refs ^i name lists[i]
+// of those returned). Indicators are renumbered by remap (-1: dropped)
+// when it is not nil. same tells values with equal keys apart (nil: equal
+// keys are equal values). It also returns the number of distinct values
+// and of those shared.
+func buildRefs(e []uint64, remap []int32, same func(a, b int32) bool) (keys []uint32, refs []int32, lists [][]int32, vals, shared int) {
+	if len(e) == 0 {
+		return nil, nil, nil, 0, 0
+	}
+	keys = make([]uint32, 0, len(e))
+	refs = make([]int32, 0, len(e))
+	var group, run []int32
+	for i := 0; i < len(e); {
+		k := uint32(e[i] >> 32)
+		j := i + 1
+		for j < len(e) && uint32(e[j]>>32) == k {
+			j++
+		}
+		if j-i == 1 {
+			n := int32(uint32(e[i]))
+			if remap != nil {
+				n = remap[n]
+			}
+			if n >= 0 {
+				keys = append(keys, k)
+				refs = append(refs, n)
+				vals++
+			}
+			i = j
+			continue
+		}
+		// A run of equal keys: one entry per distinct value, in order of
+		// first appearance (equal values are adjacent when same is nil).
+		run = run[:0]
+		for _, x := range e[i:j] {
+			n := int32(uint32(x))
+			if remap != nil {
+				n = remap[n]
+			}
+			if n >= 0 {
+				run = append(run, n)
+			}
+		}
+		for a := range run {
+			na := run[a]
+			if na < 0 {
+				continue
+			}
+			group = append(group[:0], na)
+			for b := a + 1; b < len(run); b++ {
+				if nb := run[b]; nb >= 0 && (same == nil || same(na, nb)) {
+					group = append(group, nb)
+					run[b] = -1
+				}
+			}
+			switch len(group) {
+			case 1:
+				refs = append(refs, group[0])
+			default:
+				lists = append(lists, slices.Clone(group))
+				refs = append(refs, ^int32(len(lists)-1))
+				shared++
+			}
+			keys = append(keys, k)
+			vals++
+		}
+		i = j
+	}
+	return keys, refs, lists, vals, shared
+}
+
+// buildV6 builds the IPv6 map from sorted entries.
+func (s *Set) buildV6(v6 []v6entry, remap []int32) {
+	s.v6 = make(map[[16]byte]int32, len(v6))
+	for i := 0; i < len(v6); {
+		j := i + 1
+		for j < len(v6) && v6[j].a == v6[i].a {
+			j++
+		}
+		var group []int32
+		for _, e := range v6[i:j] {
+			n := e.n
+			if remap != nil {
+				n = remap[n]
+			}
+			if n >= 0 {
+				group = append(group, n)
+			}
+		}
+		switch len(group) {
+		case 0:
+		case 1:
+			s.v6[v6[i].a] = group[0]
+			s.stats.Values++
+		default:
+			s.lists = append(s.lists, group)
+			s.v6[v6[i].a] = ^int32(len(s.lists) - 1)
+			s.stats.Values++
+			s.stats.Shared++
+		}
+		i = j
+	}
+}
+
+// buildCIDR inserts every prefix into the table with a ref covering the
+// indicators of the prefix and of all its supernets, so that one
+// longest-prefix lookup finds every containing CIDR. Prefixes come sorted
+// by address and length, so each one's supernets are on a stack when it
+// comes up. It also sets the IPv4 filter's ranges.
+func (s *Set) buildCIDR(cidrs []cidrEntry, remap []int32) {
+	if len(cidrs) == 0 {
+		return
+	}
+	type open struct {
+		p   netip.Prefix
+		ref int32
+	}
+	var stack []open
+	t := new(bart.Table[int32])
+	var own, all []int32
+	for i := 0; i < len(cidrs); {
+		p := cidrs[i].p
+		j := i + 1
+		for j < len(cidrs) && cidrs[j].p == p {
+			j++
+		}
+		own = own[:0]
+		for _, e := range cidrs[i:j] {
+			n := e.n
+			if remap != nil {
+				n = remap[n]
+			}
+			if n >= 0 {
+				own = append(own, n)
+			}
+		}
+		i = j
+		if len(own) == 0 {
+			continue
+		}
+		s.stats.Values++
+		var ref int32
+		if len(own) == 1 {
+			ref = own[0]
+		} else {
+			s.lists = append(s.lists, slices.Clone(own))
+			ref = ^int32(len(s.lists) - 1)
+			s.stats.Shared++
+		}
+		for len(stack) > 0 {
+			top := stack[len(stack)-1].p
+			if top.Addr().Is4() == p.Addr().Is4() && top.Bits() < p.Bits() && top.Contains(p.Addr()) {
+				break
+			}
+			stack = stack[:len(stack)-1]
+		}
+		if len(stack) > 0 {
+			all = s.expand(all[:0], stack[len(stack)-1].ref)
+			all = s.expand(all, ref)
+			slices.Sort(all)
+			s.lists = append(s.lists, slices.Clone(all))
+			ref = ^int32(len(s.lists) - 1)
+		}
+		stack = append(stack, open{p, ref})
+		t.Insert(p, ref)
+		if p.Addr().Is4() {
+			k := p.Addr().As4()
+			lo := uint32(k[0])<<24 | uint32(k[1])<<16 | uint32(k[2])<<8 | uint32(k[3])
+			hi := lo | uint32(uint64(1)<<(32-p.Bits())-1)
+			s.f4.setRange(uint64(lo)<<32, uint64(hi)<<32)
+		}
+	}
+	s.cidr = t
+	s.cidr4, s.cidr6 = t.Size4() > 0, t.Size6() > 0
+}
+
+// parseIPv4Key parses a dotted quad as netip.ParseAddr does (no leading
+// zeros, each part at most 255), without allocating, into its 32-bit
+// value. A string it accepts is the address's canonical form.
+func parseIPv4Key[T string | []byte](p T) (uint32, bool) {
+	var a uint32
+	k, v, digits := 0, 0, 0
+	for i := 0; i <= len(p); i++ {
+		if i == len(p) || p[i] == '.' {
+			if digits == 0 || k > 3 {
+				return 0, false
+			}
+			a = a<<8 | uint32(v)
+			k, v, digits = k+1, 0, 0
+			continue
+		}
+		c := p[i]
+		if c < '0' || c > '9' || digits > 0 && v == 0 {
+			return 0, false
+		}
+		v = v*10 + int(c-'0')
+		digits++
+		if v > 255 {
+			return 0, false
+		}
+	}
+	return a, k == 4
+}
