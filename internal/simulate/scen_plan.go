@@ -5,6 +5,7 @@ import (
 	"math"
 	"net/netip"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/pactwatch/pactwatch/internal/intent"
@@ -185,16 +186,52 @@ func (w *world) plan(g *rng) {
 			w.newPlan(g, a3, w.start.AddDate(0, 0, g.intn(max(1, w.days/3))), end, "intent:"+string(want))
 		}
 	}
+	// Conduct around each agreement in the period is visible: an actor that
+	// changes has economic intrusions against the counterparty before the
+	// date, one that continues has some after it.
+	for _, ag := range truthAgreements {
+		before := int(ag.Effective.Sub(w.start).Hours() / 24)
+		after := int(end.Sub(ag.Effective).Hours() / 24)
+		if before < 3 || after < 3 {
+			continue
+		}
+		for _, a := range w.actors {
+			if !slices.Contains(ag.Parties, a.sponsor) || !slices.Contains(a.intents, "economic") {
+				continue
+			}
+			has := func(after bool) bool {
+				return slices.ContainsFunc(w.plans, func(p *splan) bool {
+					return p.a == a && p.intent == intent.Economic && opposite(ag, p.site.Country, a.sponsor) && !p.from.Before(ag.Effective) == after
+				})
+			}
+			if cmpOr(a.after[ag.ID], "continue") == "continue" {
+				if !has(true) {
+					w.newPlan(g, a, ag.Effective.AddDate(0, 0, g.intn(after-2)), end, "after:"+ag.ID)
+				}
+			} else if !has(false) {
+				w.newPlan(g, a, w.start.AddDate(0, 0, g.intn(before-2)), end, "before:"+ag.ID)
+			}
+		}
+	}
 	// Every trap item is used by the actors it belongs to.
 	for _, a := range w.actors {
 		for _, x := range a.c2 {
 			if (len(x.owners) > 1 || x.shared || !x.staleAt.IsZero()) && !slices.ContainsFunc(w.plans, func(p *splan) bool { return p.a == a && slices.Contains(p.c2, x) }) {
 				d0 := w.start.AddDate(0, 0, g.intn(max(1, w.days/3)))
+				if !x.staleAt.IsZero() {
+					d0 = w.start.AddDate(0, 0, g.intn(max(1, int(x.staleAt.Sub(w.start).Hours()/24)-6)))
+				}
 				if p := w.newPlan(g, a, d0, end, "use:"+x.key); p != nil && !slices.Contains(p.c2, x) {
 					p.c2[0] = x
+					if !x.staleAt.IsZero() {
+						p.days = max(1, min(p.days, int(x.staleAt.Sub(p.from).Hours()/24)-3))
+					}
 				}
 			}
 		}
+	}
+	for _, p := range w.plans {
+		w.ensureEvidence(p)
 	}
 	slices.SortStableFunc(w.plans, func(a, b *splan) int { return a.from.Compare(b.from) })
 	for i, p := range w.plans {
@@ -220,13 +257,22 @@ func (w *world) newPlan(g *rng, a *actor, d0, end time.Time, force string) *spla
 		cands = victims(func(s *site) bool {
 			return (s.Sector == "technology" || s.Sector == "pharmaceuticals") && (s.Country == "US" || s.Country == "GB")
 		})
+		if len(cands) == 0 {
+			cands = victims(func(s *site) bool { return s.Sector == "technology" || s.Sector == "pharmaceuticals" })
+		}
 	case force == "intent:economic":
 		cands = victims(func(s *site) bool {
 			return fits(a, s) && !slices.Contains(a.natsecFor, s.Sector) && !org.IsGovernment(s.Sector)
 		})
 	case force == "intent:national-security":
+		cands = victims(func(s *site) bool { return fits(a, s) && slices.Contains(a.natsecFor, s.Sector) && s.Sector != "aerospace" })
+		if len(cands) == 0 {
+			cands = victims(func(s *site) bool { return org.IsGovernment(s.Sector) })
+		}
+	case strings.HasPrefix(force, "after:") || strings.HasPrefix(force, "before:"):
+		ag := agreementByID(force[strings.IndexByte(force, ':')+1:])
 		cands = victims(func(s *site) bool {
-			return fits(a, s) && slices.Contains(a.natsecFor, s.Sector) && s.Sector != "aerospace"
+			return slices.Contains(a.sectors, s.Sector) && opposite(ag, s.Country, a.sponsor) && intentFor(newRNG(0), a, s) == intent.Economic
 		})
 	case g.chance(w.prof.offVictim):
 		cands = victims(func(s *site) bool {
@@ -250,7 +296,7 @@ func (w *world) newPlan(g *rng, a *actor, d0, end time.Time, force string) *spla
 		si = pick(g, cands)
 		s := w.sites[si]
 		in = intentFor(g, a, s)
-		if force == "false-flag" || force == "intent:economic" {
+		if force == "false-flag" || force == "intent:economic" || strings.HasPrefix(force, "after:") || strings.HasPrefix(force, "before:") {
 			in = intent.Economic
 		}
 		if in != intent.Economic {
@@ -357,6 +403,69 @@ func (w *world) chooseInfra(g *rng, p *splan) {
 			return
 		}
 	}
+}
+
+// evidence counts the pieces of intel that tie the infrastructure and
+// sample an intrusion touches to its actor.
+func evidence(p *splan) int {
+	a := p.a
+	n := p.stage.covered(a)
+	switch {
+	case p.access != "sqli":
+		n += p.entry.covered(a)
+	case p.entry.ipInIntel && slices.Contains(p.entry.intelTo, a):
+		n++
+	}
+	if p.status != intrusion.Prevented {
+		for _, c := range p.c2 {
+			n += c.covered(a)
+		}
+		if p.sample.inIntel && slices.Contains(a.malware, p.sample.family.key) {
+			n++
+		}
+	}
+	return n
+}
+
+// ensureEvidence keeps the scenario fair: when the touched infrastructure
+// carries fewer than two pieces of intel about the true actor, it switches
+// to the actor's best-covered staging host and adds its best-covered C2.
+func (w *world) ensureEvidence(p *splan) {
+	if evidence(p) >= 2 {
+		return
+	}
+	end := p.from.AddDate(0, 0, p.days+2)
+	best := func(pool []*infra) *infra {
+		var b *infra
+		for _, x := range pool {
+			if (x.staleAt.IsZero() || end.Before(x.staleAt)) && (b == nil || x.covered(p.a) > b.covered(p.a)) {
+				b = x
+			}
+		}
+		return b
+	}
+	if b := best(p.a.stage); b != nil && b.covered(p.a) > p.stage.covered(p.a) {
+		p.stage = b
+	}
+	if evidence(p) < 2 && p.status != intrusion.Prevented {
+		if b := best(p.a.c2); b != nil && !slices.Contains(p.c2, b) {
+			p.c2 = append(p.c2, b)
+		}
+	}
+	if evidence(p) < 2 {
+		if b := best(p.a.entry); b != nil && b.covered(p.a) > p.entry.covered(p.a) {
+			p.entry = b
+		}
+	}
+}
+
+func agreementByID(id string) TruthAgreement {
+	for _, a := range truthAgreements {
+		if a.ID == id {
+			return a
+		}
+	}
+	panic("simulate: unknown agreement " + id)
 }
 
 // actorTime returns an operator time of a on local day ld (in its zone):

@@ -33,6 +33,7 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
+	defer cleanupHard()
 	demoDir = dir
 	demoManifest, err = simulate.Demo(dir)
 	if err != nil {
