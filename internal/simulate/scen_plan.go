@@ -265,7 +265,9 @@ func (w *world) newPlan(g *rng, a *actor, d0, end time.Time, force string) *spla
 			return fits(a, s) && !slices.Contains(a.natsecFor, s.Sector) && !org.IsGovernment(s.Sector)
 		})
 	case force == "intent:national-security":
-		cands = victims(func(s *site) bool { return fits(a, s) && slices.Contains(a.natsecFor, s.Sector) && s.Sector != "aerospace" })
+		cands = victims(func(s *site) bool {
+			return fits(a, s) && slices.Contains(a.natsecFor, s.Sector) && s.Sector != "aerospace"
+		})
 		if len(cands) == 0 {
 			cands = victims(func(s *site) bool { return org.IsGovernment(s.Sector) })
 		}

@@ -5,7 +5,7 @@ import (
 	"errors"
 	"io"
 	"os"
-		"slices"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
