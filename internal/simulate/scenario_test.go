@@ -465,3 +465,30 @@ func cleanupHard() {
 		}
 	}
 }
+
+// BenchmarkGenerateHard times a hard scenario of 3 days and 10
+// organisations at the default volume (about 18,000 records). For the
+// 60-day, 50-organisation and 10-million-record runs see bench/simulate.sh.
+func BenchmarkGenerateHard(b *testing.B) {
+	cfg := simulate.ScenarioConfig(simulate.ProfileHard, 1)
+	cfg.Days, cfg.Orgs = 3, 10
+	dir := b.TempDir()
+	var events int
+	var bytes int64
+	for b.Loop() {
+		m, err := simulate.Generate(dir, cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		events, bytes = 0, 0
+		for _, n := range m.Events {
+			events += n
+		}
+		for _, f := range m.Files {
+			bytes += f.Bytes
+		}
+	}
+	secs := b.Elapsed().Seconds() / float64(b.N)
+	b.ReportMetric(float64(events)/secs, "events/s")
+	b.ReportMetric(float64(bytes)/1e6/secs, "MB/s")
+}
