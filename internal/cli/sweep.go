@@ -97,7 +97,7 @@ with or without matches.`,
 				defer stop()
 			}
 			start := time.Now()
-			set, err := loadSweepSet(ctx, a.stderr, indFiles)
+			set, err := loadSweepSet(ctx, a.stderr, indFiles, jobs)
 			if err != nil {
 				return err
 			}
@@ -140,12 +140,13 @@ func startCPUProfile(path string) (func(), error) {
 // is what keeps a list of millions of lines within seconds and a few
 // hundred bytes per indicator; STIX bundles and MISP files go through
 // load.Bytes.
-func loadSweepSet(ctx context.Context, stderr io.Writer, files []string) (*sweep.Set, error) {
+func loadSweepSet(ctx context.Context, stderr io.Writer, files []string, jobs int) (*sweep.Set, error) {
 	// The index is most of the heap and all of it lives on: collecting
 	// at half the usual growth keeps the peak, which is what RSS shows,
 	// close to what remains.
 	defer debug.SetGCPercent(debug.SetGCPercent(50))
 	datas := make([][]byte, len(files))
+	counts := make([]int, len(files)) // lines per file
 	lines := 0
 	for i, f := range files {
 		data, err := os.ReadFile(f)
@@ -153,7 +154,8 @@ func loadSweepSet(ctx context.Context, stderr io.Writer, files []string) (*sweep
 			return nil, fmt.Errorf("load intel: %w", err)
 		}
 		datas[i] = data
-		lines += bytes.Count(data, []byte("\n")) + 1
+		counts[i] = bytes.Count(data, []byte("\n")) + 1
+		lines += counts[i]
 	}
 	// Presized: growing the index of millions by appending costs more than
 	// building it.
@@ -165,46 +167,36 @@ func loadSweepSet(ctx context.Context, stderr io.Writer, files []string) (*sweep
 		list := len(trimmed) > 0 && trimmed[0] != '{' && trimmed[0] != '[' && utf8.Valid(data) && bytes.IndexByte(data, 0) < 0
 		var unsupported int
 		if list {
-			// Parse on one goroutine and index on this one: the two take
-			// about as long.
-			type item struct {
-				t           intel.Type
-				value, name string
+			// Cut the list into parts read and indexed on their own
+			// goroutines, each into a Shard; joined in order they give
+			// the Set a single pass would.
+			parts := max(jobs, 1)
+			shards := make([]*sweep.Shard, parts)
+			inds := make([]intel.Indicator, parts)
+			added := make([]int, parts)
+			for k := range shards {
+				shards[k] = sweep.NewShard(counts[i] / parts)
+				inds[k].Source = filepath.Base(f)
 			}
-			batches := make(chan []item, 8)
-			var (
-				uns []intel.Unsupported
-				err error
-			)
-			go func() {
-				defer close(batches)
-				batch := make([]item, 0, 4096)
-				uns, err = ioclist.Scan(ctx, data, f, func(t intel.Type, value, name string) {
-					batch = append(batch, item{t, value, name})
-					if len(batch) == cap(batch) {
-						batches <- batch
-						batch = make([]item, 0, 4096)
-					}
-				})
-				if len(batch) > 0 {
-					batches <- batch
+			uns, err := ioclist.ScanParts(ctx, data, f, parts, func(k int, t intel.Type, value, name string) {
+				ind := &inds[k]
+				ind.Type, ind.Value, ind.Name = t, value, name
+				if shards[k].AddDerived(ind) {
+					added[k]++
 				}
-			}()
-			ind := intel.Indicator{Source: filepath.Base(f)}
-			added := 0
-			for batch := range batches {
-				for _, it := range batch {
-					ind.Type, ind.Value, ind.Name = it.t, it.value, it.name
-					if b.AddDerived(&ind) {
-						added++
-					}
-				}
+			})
+			for _, sh := range shards {
+				b.AddShard(sh)
+			}
+			total := 0
+			for _, n := range added {
+				total += n
 			}
 			if err != nil {
 				return nil, fmt.Errorf("load intel %s: %w", f, err)
 			}
 			unsupported = len(uns)
-			if added == 0 && unsupported > 0 {
+			if total == 0 && unsupported > 0 {
 				list = false // let load report it as it reports any unusable file
 			}
 		}

@@ -15,47 +15,33 @@ import (
 // strings) are sorted and built on two goroutines.
 func finish(parts []*part) *Set {
 	s := &Set{stats: Stats{ByType: make(map[intel.Type]int)}}
-	var nrec, nblob, nextra, n4, nv6, ncidr int
+	var n4, nv6, ncidr, nfd2 int
 	var nstr [nStr]int
-	anyIDs, derived := false, false
+	derived := false
 	for _, p := range parts {
-		nrec += len(p.recs)
-		nblob += len(p.blob)
-		nextra += len(p.extras)
-		n4 += len(p.v4)
-		nv6 += len(p.v6)
-		ncidr += len(p.cidrs)
+		n4 += p.v4.n
+		nv6 += p.v6.n
+		ncidr += p.cidrs.n
+		nfd2 += p.fd2.n
 		for k := range nStr {
-			nstr[k] += len(p.strs[k])
+			nstr[k] += p.strs[k].n
 		}
-		anyIDs = anyIDs || p.ids != nil
 		derived = derived || p.derived
 	}
 
-	// Join the parts: records renumbered, values, metas and extras
-	// rebased. A single part's slices are taken as they are.
+	// The parts become the segments, their records numbered on from those
+	// before and their metas merged; the index entries are joined (a
+	// single part's taken as they are).
 	metaIdx := make(map[metaKey]uint32)
 	var (
-		v4    []uint64
+		v4    = make([]uint64, 0, n4)
 		strs  [nStr][]uint64
+		fd2   = make([]uint64, 0, nfd2)
 		v6    = make([]v6entry, 0, nv6)
 		cidrs = make([]cidrEntry, 0, ncidr)
 	)
-	if len(parts) == 1 {
-		p := parts[0]
-		s.recs, s.blob, s.extras, s.ids = p.recs, p.blob, p.extras, p.ids
-		v4, strs = p.v4, p.strs
-	} else {
-		s.recs = make([]rec, 0, nrec)
-		s.blob = make([]byte, 0, nblob)
-		s.extras = make([]extra, 0, nextra)
-		if anyIDs {
-			s.ids = make([]string, 0, nrec)
-		}
-		v4 = make([]uint64, 0, n4)
-		for k := range nStr {
-			strs[k] = make([]uint64, 0, nstr[k])
-		}
+	for k := range nStr {
+		strs[k] = make([]uint64, 0, nstr[k])
 	}
 	inputs := 0
 	for pi, p := range parts {
@@ -70,49 +56,27 @@ func finish(parts []*part) *Set {
 			}
 			remap[i] = m
 		}
-		base := uint64(len(s.recs))
-		if len(parts) == 1 {
-			base = 0
-			for i := range s.recs {
-				s.recs[i].meta = remap[s.recs[i].meta]
-			}
-		} else {
-			blobBase := uint64(len(s.blob)) << 16
-			extraBase := int32(len(s.extras))
-			for _, r := range p.recs {
-				if p.metas[r.meta].typ != intel.IPv4 {
-					r.pos += blobBase
-				}
-				if r.extra >= 0 {
-					r.extra += extraBase
-				}
-				r.meta = remap[r.meta]
-				s.recs = append(s.recs, r)
-			}
-			s.blob = append(s.blob, p.blob...)
-			s.extras = append(s.extras, p.extras...)
-			if anyIDs {
-				if p.ids != nil {
-					s.ids = append(s.ids, p.ids...)
-				} else {
-					s.ids = append(s.ids, make([]string, len(p.recs))...)
-				}
-			}
-			for _, e := range p.v4 {
-				v4 = append(v4, e+base)
-			}
-			for k := range nStr {
-				for _, e := range p.strs[k] {
-					strs[k] = append(strs[k], e+base)
-				}
-			}
+		base := s.n
+		if len(p.cur.recs) > 0 {
+			p.done = append(p.done, p.cur)
 		}
-		for _, e := range p.v6 {
-			v6 = append(v6, v6entry{e.a, e.n + int32(base)})
+		for _, g := range p.done {
+			for i := range g.recs {
+				g.recs[i].meta = remap[g.recs[i].meta]
+			}
+			g.base += int32(base)
+			s.segs = append(s.segs, g)
 		}
-		for _, e := range p.cidrs {
-			cidrs = append(cidrs, cidrEntry{e.p, e.n + int32(base)})
+		s.n += p.count
+		b := uint64(base)
+		plus := func(e uint64) uint64 { return e + b }
+		v4 = p.v4.appendTo(v4, plus)
+		for k := range nStr {
+			strs[k] = p.strs[k].appendTo(strs[k], plus)
 		}
+		fd2 = p.fd2.appendTo(fd2, func(h uint64) uint64 { return h })
+		v6 = p.v6.appendTo(v6, func(e v6entry) v6entry { return v6entry{e.a, e.n + int32(base)} })
+		cidrs = p.cidrs.appendTo(cidrs, func(e cidrEntry) cidrEntry { return cidrEntry{e.p, e.n + int32(base)} })
 		for _, re := range p.rejected {
 			re.Index += inputs
 			s.rejected = append(s.rejected, re)
@@ -123,13 +87,13 @@ func finish(parts []*part) *Set {
 				s.stats.ByType[typeOrder[k]] += c
 			}
 		}
-		parts[pi] = nil // let the garbage collector have it
+		parts[pi] = nil // let the garbage collector have the rest
 	}
 
 	// Sort every index's entries and find duplicates.
 	var dead []bool
 	if derived {
-		dead = make([]bool, len(s.recs))
+		dead = make([]bool, s.n)
 	}
 	var wg sync.WaitGroup
 	wg.Go(func() {
@@ -147,12 +111,20 @@ func finish(parts []*part) *Set {
 				return string(s.valueBytes(a)) == string(s.valueBytes(b))
 			})
 		}
-		slices.SortStableFunc(v6, func(a, b v6entry) int { return slices.Compare(a.a[:], b.a[:]) })
-		slices.SortStableFunc(cidrs, func(a, b cidrEntry) int {
+		slices.SortFunc(v6, func(a, b v6entry) int {
+			if c := slices.Compare(a.a[:], b.a[:]); c != 0 {
+				return c
+			}
+			return int(a.n - b.n)
+		})
+		slices.SortFunc(cidrs, func(a, b cidrEntry) int {
 			if c := a.p.Addr().Compare(b.p.Addr()); c != 0 {
 				return c
 			}
-			return a.p.Bits() - b.p.Bits()
+			if c := a.p.Bits() - b.p.Bits(); c != 0 {
+				return c
+			}
+			return int(a.n - b.n)
 		})
 		if dead != nil {
 			for i := 1; i < len(v6); i++ {
@@ -176,33 +148,44 @@ func finish(parts []*part) *Set {
 	// Drop the duplicates: renumber the records.
 	var remap []int32
 	if slices.Contains(dead, true) {
-		remap = make([]int32, len(s.recs))
+		remap = make([]int32, s.n)
 		kept := 0
-		for i := range s.recs {
-			if dead[i] {
-				remap[i] = -1
-				s.stats.ByType[s.metas[s.recs[i].meta].typ]--
-				continue
+		segs := s.segs[:0]
+		for _, g := range s.segs {
+			base := int32(kept)
+			k := 0
+			for i := range g.recs {
+				n := g.base + int32(i)
+				if dead[n] {
+					remap[n] = -1
+					s.stats.ByType[s.metas[g.recs[i].meta].typ]--
+					continue
+				}
+				remap[n] = int32(kept)
+				g.recs[k] = g.recs[i]
+				if g.ids != nil {
+					g.ids[k] = g.ids[i]
+				}
+				k++
+				kept++
 			}
-			remap[i] = int32(kept)
-			s.recs[kept] = s.recs[i]
-			if s.ids != nil {
-				s.ids[kept] = s.ids[i]
+			if g.ids != nil {
+				clear(g.ids[k:])
+				g.ids = slices.Clip(g.ids[:k])
 			}
-			kept++
+			g.recs, g.base = slices.Clip(g.recs[:k]), base
+			if k > 0 {
+				segs = append(segs, g)
+			}
 		}
-		s.recs = s.recs[:kept]
-		if s.ids != nil {
-			clear(s.ids[kept:])
-			s.ids = s.ids[:kept]
-		}
+		clear(s.segs[len(segs):])
+		s.segs, s.n = segs, kept
 	}
 	for t, c := range s.stats.ByType {
 		if c == 0 {
 			delete(s.stats.ByType, t)
 		}
 	}
-	s.recs = slices.Clip(s.recs)
 
 	// Build the indexes.
 	var (
@@ -238,18 +221,14 @@ func finish(parts []*part) *Set {
 			strVals[k] = vals
 			strShared += shared
 		}
-		if d := strRefs[kDomain]; len(d) > 0 {
+		if d := strKeys[kDomain]; len(d) > 0 {
 			s.fd = newFilter(len(d), 26)
 			s.fd2 = newFilter(len(d), 26)
-			for i, k := range strKeys[kDomain] {
+			for _, k := range d {
 				s.fd.set(uint64(k) << 32) // as lookups probe it: by key
-				r := d[i]
-				if r < 0 {
-					r = strLists[^r][0]
-				}
-				v := s.valueBytes(r)
-				last := lastIndexByte(v, '.')
-				s.fd2.set(hashBytes(v[lastIndexByte(v[:max(last, 0)], '.')+1:]))
+			}
+			for _, h := range fd2 {
+				s.fd2.set(h)
 			}
 		}
 	})
@@ -271,18 +250,9 @@ func finish(parts []*part) *Set {
 	}
 	s.buildV6(v6, remap)
 	s.buildCIDR(cidrs, remap)
-	s.stats.Indicators = len(s.recs)
+	s.stats.Indicators = s.n
 	s.stats.Rejected = len(s.rejected)
 	return s
-}
-
-func lastIndexByte(b []byte, c byte) int {
-	for i := len(b) - 1; i >= 0; i-- {
-		if b[i] == c {
-			return i
-		}
-	}
-	return -1
 }
 
 func countCIDR4(cidrs []cidrEntry) int {
@@ -299,8 +269,10 @@ func countCIDR4(cidrs []cidrEntry) int {
 // indicator with the same value, is alive and has the same shared fields;
 // it reports whether it did.
 func (s *Set) dup(dead []bool, n, o int32) bool {
-	m := s.recs[n].meta
-	if !s.metas[m].derive || dead[o] || s.recs[o].meta != m {
+	_, rn := s.rec(n)
+	_, ro := s.rec(o)
+	m := rn.meta
+	if !s.metas[m].derive || dead[o] || ro.meta != m {
 		return false
 	}
 	dead[n] = true

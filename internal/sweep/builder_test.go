@@ -117,3 +117,47 @@ func TestBuilderAdd(t *testing.T) {
 		t.Errorf("Builder.Add: Len %d, IDs %q %q, rejected %v; want 2, x y, one at index 2", s.Len(), s.ID(0), s.ID(1), s.Rejected())
 	}
 }
+
+// A Builder without a size hint, fed directly and through shards, keeps
+// its indicators in many segments (records, and values long enough to
+// fill a segment's bytes first): the Set is still the one Compile builds.
+func TestBuilderSegments(t *testing.T) {
+	inds := genIndicators(30000, 5)
+	for i := 0; i < 400; i++ {
+		inds = append(inds, intel.Indicator{ID: fmt.Sprintf("long-%d", i), Type: intel.URL,
+			Value: fmt.Sprintf("http://long%d.example/%s", i, strings.Repeat("p", 900+i))})
+	}
+	inds = append(inds, genIndicators(5000, 6)...)
+	want := mustCompile(t, inds)
+	b := sweep.NewBuilder(0)
+	sh1, sh2 := sweep.NewShard(0), sweep.NewShard(0)
+	for i := range inds {
+		switch {
+		case i < 9000:
+			b.Add(&inds[i])
+		case i < 20000:
+			sh1.Add(&inds[i])
+		default:
+			sh2.Add(&inds[i])
+		}
+	}
+	b.AddShard(sh1)
+	b.AddShard(sh2)
+	got := b.Set()
+	if got.Len() != want.Len() {
+		t.Fatalf("Len() = %d, want %d", got.Len(), want.Len())
+	}
+	for i := range int32(got.Len()) {
+		if diff := cmp.Diff(want.Indicator(i), got.Indicator(i)); diff != "" {
+			t.Fatalf("Indicator(%d) differs (-Compile +Builder):\n%s", i, diff)
+		}
+	}
+	if diff := cmp.Diff(want.Stats(), got.Stats()); diff != "" {
+		t.Errorf("Stats() differ (-Compile +Builder):\n%s", diff)
+	}
+	for _, ev := range genEvents(3000, inds, 40, 4) {
+		if diff := cmp.Diff(want.Match(&ev, nil), got.Match(&ev, nil)); diff != "" {
+			t.Fatalf("Match(%+v) differs (-Compile +Builder):\n%s", ev, diff)
+		}
+	}
+}

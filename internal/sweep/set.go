@@ -22,12 +22,10 @@ import (
 // (rejected indicators are skipped, so the numbers are those of the input
 // only when nothing was rejected).
 type Set struct {
-	recs   []rec
-	blob   []byte    // the normalised values of all but IPv4 indicators
-	ids    []string  // stored IDs by indicator; nil when every ID is derived
-	metas  []meta    // shared per-feed fields, deduplicated
-	extras []extra   // per-indicator pattern, name and validity, when any is set
-	lists  [][]int32 // posting lists of values shared by several indicators
+	segs  []seg     // the indicators, in order, in the parts they were added in
+	n     int       // the number of indicators
+	metas []meta    // shared per-feed fields, deduplicated
+	lists [][]int32 // posting lists of values shared by several indicators
 
 	// Index values are refs: r >= 0 is one indicator, r < 0 is lists[^r].
 	v4    keyIndex       // IPv4 addresses, exact
@@ -75,6 +73,17 @@ func strKind(t intel.Type) int {
 		return kJA3
 	}
 	return -1
+}
+
+// seg holds the records of consecutive indicators, as one Builder part or
+// Shard gathered them (joining them into one array would cost a copy of
+// everything).
+type seg struct {
+	base   int32 // the number of its first indicator
+	recs   []rec
+	blob   []byte   // the normalised values of all but IPv4 indicators
+	ids    []string // stored IDs by record; nil when every ID is derived
+	extras []extra  // per-indicator pattern, name and validity, when any is set
 }
 
 // rec is the per-indicator record, 16 bytes without pointers (the garbage
@@ -206,28 +215,71 @@ func typeIndex(t intel.Type) (int, bool) {
 
 // part collects indicators for a Set: those added to a Builder directly,
 // or a Shard's. finish joins the parts in order and builds the indexes.
+// Nothing in a part grows by copying: records and values go to segments,
+// index entries to blocks, each new one as large as the last.
 type part struct {
-	recs    []rec
-	blob    []byte
-	ids     []string // nil until an indicator with a stored ID
-	extras  []extra
+	done  []seg // full segments; bases count within the part
+	cur   seg   // the segment being filled
+	count int   // records in the part
+
 	metas   []meta
 	metaIdx map[metaKey]uint32
-	last    meta // the previous indicator's shared fields, for the meta fast path
-	lastOK  bool
-	lastM   uint32
+	byMeta  [len(typeOrder)]struct { // the last meta of each type, for the fast path
+		m  meta
+		i  uint32
+		ok bool
+	}
 
 	// Index entries, numbered within the part: key<<32 | n.
-	v4    []uint64 // key: the address
-	strs  [nStr][]uint64
-	v6    []v6entry
-	cidrs []cidrEntry
+	v4    blocks[uint64] // key: the address
+	strs  [nStr]blocks[uint64]
+	v6    blocks[v6entry]
+	cidrs blocks[cidrEntry]
+	fd2   blocks[uint64] // hashes of the last two labels of the domains
 
 	byType   [len(typeOrder)]int
 	rejected []RejectError // Index within the part
 	inputs   int           // indicators offered
 	derived  bool          // some indicator has a derived ID
 	buf      [64]byte
+}
+
+// blocks is an append-only sequence kept in blocks, so that it grows
+// without copying.
+type blocks[T any] struct {
+	full [][]T
+	cur  []T
+	n    int
+}
+
+func (b *blocks[T]) add(x T) {
+	if len(b.cur) == cap(b.cur) {
+		if len(b.cur) > 0 {
+			b.full = append(b.full, b.cur)
+		}
+		b.cur = make([]T, 0, nextCap(cap(b.cur), 1<<12))
+	}
+	b.cur = append(b.cur, x)
+	b.n++
+}
+
+// appendTo appends the elements to dst, each through f.
+func (b *blocks[T]) appendTo(dst []T, f func(T) T) []T {
+	for _, blk := range b.full {
+		for _, x := range blk {
+			dst = append(dst, f(x))
+		}
+	}
+	for _, x := range b.cur {
+		dst = append(dst, f(x))
+	}
+	return dst
+}
+
+// nextCap is the capacity of the block after one of capacity c: twice as
+// large up to a million, then as large (at least least).
+func nextCap(c, least int) int {
+	return max(min(2*c, max(c, 1<<20)), least)
 }
 
 type v6entry struct {
@@ -247,15 +299,24 @@ func newPart(counts [len(typeOrder)]int) *part {
 	for _, c := range counts {
 		n += c
 	}
-	p := &part{
-		recs:    make([]rec, 0, n),
-		metaIdx: make(map[metaKey]uint32),
-		v4:      make([]uint64, 0, counts[0]),
-	}
-	p.strs[kDomain] = make([]uint64, 0, counts[3])
-	p.strs[kSHA256] = make([]uint64, 0, counts[7])
-	p.blob = make([]byte, 0, counts[3]*20+counts[2]*16+counts[5]*32+counts[6]*40+counts[7]*64)
+	p := &part{metaIdx: make(map[metaKey]uint32)}
+	p.cur.recs = make([]rec, 0, n)
+	p.cur.blob = make([]byte, 0, counts[3]*24+counts[2]*16+counts[4]*64+counts[5]*32+counts[6]*40+counts[7]*64+counts[9]*24)
+	p.v4.cur = make([]uint64, 0, counts[0])
+	p.strs[kDomain].cur = make([]uint64, 0, counts[3])
+	p.fd2.cur = make([]uint64, 0, counts[3])
+	p.strs[kSHA256].cur = make([]uint64, 0, counts[7])
 	return p
+}
+
+// nextSeg starts a new segment with room for a value of vlen bytes.
+func (p *part) nextSeg(vlen int) {
+	c := &p.cur
+	if len(c.recs) > 0 {
+		p.done = append(p.done, *c)
+	}
+	rc := nextCap(cap(c.recs), 1<<12)
+	*c = seg{base: int32(p.count), recs: make([]rec, 0, rc), blob: make([]byte, 0, nextCap(cap(c.blob), max(vlen, 24*rc)))}
 }
 
 // add validates and adds ind; with derive its ID is derived from type and
@@ -265,34 +326,39 @@ func newPart(counts [len(typeOrder)]int) *part {
 func (p *part) add(ind *intel.Indicator, derive bool) bool {
 	i := p.inputs
 	p.inputs++
-	if len(p.recs) == math.MaxInt32 {
+	if p.count == math.MaxInt32 {
 		p.rejected = append(p.rejected, RejectError{Index: i, ID: ind.ID, Type: ind.Type, Value: ind.Value,
 			Err: fmt.Errorf("%w: more than %d indicators", intel.ErrBadValue, math.MaxInt32)})
 		return false
 	}
+	if len(p.cur.recs) == cap(p.cur.recs) {
+		p.nextSeg(0)
+	}
 	r := rec{extra: -1}
-	k, err := p.index(ind, int32(len(p.recs)), &r)
+	k, err := p.index(ind, int32(p.count), &r)
 	if err != nil {
 		p.rejected = append(p.rejected, RejectError{Index: i, ID: ind.ID, Type: ind.Type, Value: ind.Value, Err: err})
 		return false
 	}
-	r.meta = p.meta(ind, derive)
+	r.meta = p.meta(k, ind, derive)
+	g := &p.cur // index may have started a new one
 	if derive {
 		p.derived = true
-		if p.ids != nil {
-			p.ids = append(p.ids, "")
+		if g.ids != nil {
+			g.ids = append(g.ids, "")
 		}
 	} else {
-		if p.ids == nil {
-			p.ids = make([]string, len(p.recs), cap(p.recs))
+		if g.ids == nil {
+			g.ids = make([]string, len(g.recs), cap(g.recs))
 		}
-		p.ids = append(p.ids, ind.ID)
+		g.ids = append(g.ids, ind.ID)
 	}
 	if ind.Pattern != "" || ind.Name != "" || !ind.ValidFrom.IsZero() || !ind.ValidUntil.IsZero() {
-		r.extra = int32(len(p.extras))
-		p.extras = append(p.extras, extra{pattern: ind.Pattern, name: ind.Name, validFrom: ind.ValidFrom, validTo: ind.ValidUntil})
+		r.extra = int32(len(g.extras))
+		g.extras = append(g.extras, extra{pattern: ind.Pattern, name: ind.Name, validFrom: ind.ValidFrom, validTo: ind.ValidUntil})
 	}
-	p.recs = append(p.recs, r)
+	g.recs = append(g.recs, r)
+	p.count++
 	p.byType[k]++
 	return true
 }
@@ -306,7 +372,7 @@ func (p *part) index(ind *intel.Indicator, n int32, r *rec) (int, error) {
 		if ind.Type == intel.IPv4 {
 			if a, ok := parseIPv4Key(v); ok { // canonical already
 				r.pos = uint64(a)
-				p.v4 = append(p.v4, uint64(a)<<32|uint64(n))
+				p.v4.add(uint64(a)<<32 | uint64(n))
 				return 0, nil
 			}
 		}
@@ -322,13 +388,13 @@ func (p *part) index(ind *intel.Indicator, n int32, r *rec) (int, error) {
 			k4 := a.As4()
 			k := binary.BigEndian.Uint32(k4[:])
 			r.pos = uint64(k)
-			p.v4 = append(p.v4, uint64(k)<<32|uint64(n))
+			p.v4.add(uint64(k)<<32 | uint64(n))
 			return 0, nil
 		}
 		if err := p.putValue(r, v); err != nil {
 			return 0, err
 		}
-		p.v6 = append(p.v6, v6entry{a.As16(), n})
+		p.v6.add(v6entry{a.As16(), n})
 		return 1, nil
 	case intel.CIDR:
 		pr, err := netip.ParsePrefix(v)
@@ -341,23 +407,70 @@ func (p *part) index(ind *intel.Indicator, n int32, r *rec) (int, error) {
 		if err := p.putValue(r, v); err != nil {
 			return 0, err
 		}
-		p.cidrs = append(p.cidrs, cidrEntry{pr, n})
+		p.cidrs.add(cidrEntry{pr, n})
 		return 2, nil
 	}
 	kind := strKind(ind.Type)
 	if kind < 0 {
 		return 0, fmt.Errorf("%w: unknown type %q", intel.ErrBadValue, ind.Type)
 	}
-	v, err := intel.Normalise(ind.Type, v)
-	if err != nil {
-		return 0, err
+	if !(kind == kDomain && canonicalDomain(v) || hexLen[kind] == len(v) && lowerHex(v)) {
+		var err error
+		if v, err = intel.Normalise(ind.Type, v); err != nil {
+			return 0, err
+		}
 	}
 	if err := p.putValue(r, v); err != nil {
 		return 0, err
 	}
-	p.strs[kind] = append(p.strs[kind], uint64(strKey(hashString(v)))<<32|uint64(n))
+	p.strs[kind].add(uint64(strKey(hashString(v)))<<32 | uint64(n))
+	if kind == kDomain {
+		last := strings.LastIndexByte(v, '.')
+		p.fd2.add(hashString(v[strings.LastIndexByte(v[:max(last, 0)], '.')+1:]))
+	}
 	k, _ := typeIndex(ind.Type)
 	return k, nil
+}
+
+// canonicalDomain reports whether intel.Normalise(intel.Domain, v) is v
+// itself, for the names of large feeds (lower-case ASCII); false means
+// "normalise to find out".
+func canonicalDomain(v string) bool {
+	if len(v) == 0 || len(v) > 253 || v[0] == '.' || v[len(v)-1] == '.' || strings.HasPrefix(v, "hxxp") {
+		return false
+	}
+	label, digits, dots := 0, true, 0
+	for i := 0; i <= len(v); i++ {
+		if i == len(v) || v[i] == '.' {
+			if label == 0 || label > 63 {
+				return false
+			}
+			if i < len(v) {
+				label, digits = 0, true
+				dots++
+			}
+			continue
+		}
+		c := v[i]
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+		if c < '0' || c > '9' {
+			digits = false
+		}
+		label++
+	}
+	return dots > 0 && !digits
+}
+
+// lowerHex reports whether v is lower-case hex digits.
+func lowerHex(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // putValue appends v to the blob as r's value.
@@ -365,26 +478,31 @@ func (p *part) putValue(r *rec, v string) error {
 	if len(v) > maxValue {
 		return fmt.Errorf("%w: value of %d bytes, more than %d", intel.ErrBadValue, len(v), maxValue)
 	}
-	r.pos = uint64(len(p.blob))<<16 | uint64(len(v))
-	p.blob = append(p.blob, v...)
+	if len(p.cur.blob)+len(v) > cap(p.cur.blob) {
+		p.nextSeg(len(v))
+	}
+	r.pos = uint64(len(p.cur.blob))<<16 | uint64(len(v))
+	p.cur.blob = append(p.cur.blob, v...)
 	return nil
 }
 
-// meta returns the part's index of ind's shared fields, deduplicated.
-func (p *part) meta(ind *intel.Indicator, derive bool) uint32 {
-	if l := &p.last; p.lastOK && l.typ == ind.Type && l.source == ind.Source && l.tlp == ind.TLP &&
+// meta returns the part's index of ind's shared fields, deduplicated; k
+// is the place of its type in typeOrder.
+func (p *part) meta(k int, ind *intel.Indicator, derive bool) uint32 {
+	c := &p.byMeta[k]
+	if l := &c.m; c.ok && l.source == ind.Source && l.tlp == ind.TLP &&
 		l.confidence == ind.Confidence && l.derive == derive && slices.Equal(l.indicates, ind.Indicates) {
-		return p.lastM
+		return c.i
 	}
 	m := meta{typ: ind.Type, source: ind.Source, tlp: ind.TLP, confidence: ind.Confidence, indicates: ind.Indicates, derive: derive}
-	k := keyOf(&m)
-	i, ok := p.metaIdx[k]
+	mk := keyOf(&m)
+	i, ok := p.metaIdx[mk]
 	if !ok {
 		i = uint32(len(p.metas))
 		p.metas = append(p.metas, m)
-		p.metaIdx[k] = i
+		p.metaIdx[mk] = i
 	}
-	p.last, p.lastOK, p.lastM = m, true, i
+	c.m, c.i, c.ok = m, i, true
 	return i
 }
 
@@ -396,23 +514,46 @@ func (s *Set) first(r int32) int32 {
 	return s.lists[^r][0]
 }
 
+// rec returns the segment and record of indicator i.
+func (s *Set) rec(i int32) (*seg, *rec) {
+	k := len(s.segs) - 1
+	if k > 4 {
+		lo, hi := 0, k // the segment is in segs[lo:hi+1]
+		for lo < hi {
+			m := int(uint(lo+hi+1) >> 1)
+			if s.segs[m].base <= i {
+				lo = m
+			} else {
+				hi = m - 1
+			}
+		}
+		k = lo
+	}
+	for s.segs[k].base > i {
+		k--
+	}
+	g := &s.segs[k]
+	return g, &g.recs[i-g.base]
+}
+
 // valueBytes returns the normalised value of indicator i, which is not
 // IPv4, in the blob.
 func (s *Set) valueBytes(i int32) []byte {
-	pos := s.recs[i].pos
-	off := pos >> 16
-	return s.blob[off : off+pos&maxValue]
+	g, r := s.rec(i)
+	off := r.pos >> 16
+	return g.blob[off : off+r.pos&maxValue]
 }
 
 // value returns the normalised value of indicator i.
 func (s *Set) value(i int32) string {
-	r := &s.recs[i]
+	g, r := s.rec(i)
 	if s.metas[r.meta].typ == intel.IPv4 {
 		var a [4]byte
 		binary.BigEndian.PutUint32(a[:], uint32(r.pos))
 		return netip.AddrFrom4(a).String()
 	}
-	return string(s.valueBytes(i))
+	off := r.pos >> 16
+	return string(g.blob[off : off+r.pos&maxValue])
 }
 
 // expand appends the indicators of ref r to dst.
@@ -428,7 +569,7 @@ func (s *Set) Len() int {
 	if s == nil {
 		return 0
 	}
-	return len(s.recs)
+	return s.n
 }
 
 // Indicator returns indicator i (0 <= i < Len()) as compiled, with its
@@ -436,14 +577,14 @@ func (s *Set) Len() int {
 // keep or modify; the Indicates slice is shared and must not be modified.
 // It returns nil for an i out of range.
 func (s *Set) Indicator(i int32) *intel.Indicator {
-	if s == nil || i < 0 || int(i) >= len(s.recs) {
+	if s == nil || i < 0 || int(i) >= s.n {
 		return nil
 	}
-	r := &s.recs[i]
+	g, r := s.rec(i)
 	m := &s.metas[r.meta]
 	v := s.value(i)
 	ind := &intel.Indicator{
-		ID:         s.id(i, m, v),
+		ID:         s.id(g, i, m, v),
 		Type:       m.typ,
 		Value:      v,
 		Confidence: m.confidence,
@@ -452,7 +593,7 @@ func (s *Set) Indicator(i int32) *intel.Indicator {
 		Indicates:  m.indicates,
 	}
 	if r.extra >= 0 {
-		x := &s.extras[r.extra]
+		x := &g.extras[r.extra]
 		ind.Pattern, ind.Name, ind.ValidFrom, ind.ValidUntil = x.pattern, x.name, x.validFrom, x.validTo
 	}
 	return ind
@@ -461,21 +602,22 @@ func (s *Set) Indicator(i int32) *intel.Indicator {
 // ID returns the ID of indicator i without copying the rest, or "" for an
 // i out of range.
 func (s *Set) ID(i int32) string {
-	if s == nil || i < 0 || int(i) >= len(s.recs) {
+	if s == nil || i < 0 || int(i) >= s.n {
 		return ""
 	}
-	m := &s.metas[s.recs[i].meta]
+	g, r := s.rec(i)
+	m := &s.metas[r.meta]
 	if m.derive {
-		return s.id(i, m, s.value(i))
+		return intel.IndicatorID(m.typ, s.value(i))
 	}
-	return s.ids[i]
+	return s.id(g, i, m, "")
 }
 
-func (s *Set) id(i int32, m *meta, value string) string {
+func (s *Set) id(g *seg, i int32, m *meta, value string) string {
 	if m.derive {
 		return intel.IndicatorID(m.typ, value)
 	}
-	return s.ids[i]
+	return g.ids[i-g.base]
 }
 
 // Stats returns what Compile built. The map is a copy.

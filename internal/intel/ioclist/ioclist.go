@@ -182,62 +182,7 @@ func (b *builder) unsupported(line int64, input, reason string) {
 }
 
 func (b *builder) readLines(ctx context.Context, data []byte) error {
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 64*1024), 4*1024*1024)
-	var (
-		line        int64
-		section     string     // the last comment line: LOKI block titles
-		defaultType intel.Type // from a lone type-name header line
-		content     bool       // a value line has been seen
-	)
-	for sc.Scan() {
-		line++
-		if line%4096 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-		}
-		text := sc.Text()
-		t, v, comment, err := ParseLine(text)
-		if errors.Is(err, ErrNoValue) {
-			s := strings.TrimSpace(text)
-			switch {
-			case s == "":
-				section = ""
-			case strings.HasPrefix(s, "#"):
-				section = strings.TrimSpace(strings.TrimLeft(s, "#"))
-			case strings.HasPrefix(s, "//"):
-				section = strings.TrimSpace(strings.TrimLeft(s, "/"))
-			}
-			continue
-		}
-		if err != nil && !content {
-			if typ, ok := TypeName(strings.TrimSpace(text)); ok {
-				defaultType = typ // a header line such as "SHA256"
-				continue
-			}
-		}
-		content = true
-		if err == nil && defaultType == intel.JA3 && t == intel.MD5 {
-			// Detect takes 32 hex digits for MD5; a "ja3" header says
-			// otherwise. Values of other shapes keep their detected type
-			// (lists change type after a blank line, as menuPass does).
-			t = intel.JA3
-		}
-		if err != nil {
-			b.unsupported(line, strings.TrimSpace(text), err.Error())
-			continue
-		}
-		name := comment
-		if name == "" {
-			name = section
-		}
-		b.add(t, v, name)
-	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("read ioc list %s: line %d: %w", b.file, line+1, err)
-	}
-	return nil
+	return b.scanLines(ctx, data, 1, nil)
 }
 
 var (

@@ -1,7 +1,13 @@
 package ioclist
 
 import (
+	"bufio"
 	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"unsafe"
 
 	"github.com/pactwatch/pactwatch/internal/intel"
 )
@@ -13,16 +19,319 @@ import (
 // twice) and sorts nothing, so a caller indexing millions of values (the
 // sweep) pays for none of that. It returns the lines it could not use,
 // named by file, as Read's Collection.Unsupported holds them.
+//
+// Values and names may share memory with data: do not modify data while
+// they are in use.
 func Scan(ctx context.Context, data []byte, file string, fn func(t intel.Type, value, name string)) ([]intel.Unsupported, error) {
-	b := &builder{c: &intel.Collection{}, file: file, emit: fn}
-	var err error
+	return ScanParts(ctx, data, file, 1, func(_ int, t intel.Type, value, name string) { fn(t, value, name) })
+}
+
+// ScanParts is Scan on up to parts goroutines: a plain list is cut into
+// parts at line boundaries and each part is read on its own goroutine,
+// which calls fn with the part's number for each of its indicators, in
+// file order. All the indicators of part k come before those of part k+1
+// in the file, so a caller that keeps one collector per part and joins
+// them in order gets what Scan gives. CSV files are read as one part. The
+// unsupported lines come in file order.
+func ScanParts(ctx context.Context, data []byte, file string, parts int, fn func(part int, t intel.Type, value, name string)) ([]intel.Unsupported, error) {
+	b := &builder{c: &intel.Collection{}, file: file}
 	if hdr, ok := csvHeader(data); ok {
-		err = b.readCSV(ctx, data, hdr)
-	} else {
-		err = b.readLines(ctx, data)
+		b.emit = func(t intel.Type, value, name string) { fn(0, t, value, name) }
+		if err := b.readCSV(ctx, data, hdr); err != nil {
+			return nil, err
+		}
+		return b.c.Unsupported, nil
 	}
-	if err != nil {
+	if err := b.scanLines(ctx, data, parts, fn); err != nil {
 		return nil, err
 	}
 	return b.c.Unsupported, nil
+}
+
+// lineState is what reading a plain list remembers from line to line.
+type lineState struct {
+	line        int64      // lines read
+	section     string     // the last comment line: LOKI block titles
+	defaultType intel.Type // from a lone type-name header line
+	content     bool       // a value line has been seen
+}
+
+// maxLine is the longest line a plain list may have, as bufio.Scanner
+// with a 4 MiB buffer reads them.
+const maxLine = 4*1024*1024 - 1
+
+// minPart is the least input worth a goroutine of its own (a variable
+// for tests).
+var minPart = 256 << 10
+
+// scanLines reads a plain list. Until the first value line it reads
+// alone (header lines there set the default type); the rest is cut into
+// up to parts pieces read at once, each starting from the section its
+// nearest preceding comment or blank line names. With fn nil, everything
+// goes to b.add on one goroutine.
+func (b *builder) scanLines(ctx context.Context, data []byte, parts int, fn func(part int, t intel.Type, value, name string)) error {
+	if len(data) == 0 {
+		return nil
+	}
+	text := unsafe.String(unsafe.SliceData(data), len(data))
+	head := *b
+	if fn != nil {
+		head.emit = func(t intel.Type, value, name string) { fn(0, t, value, name) }
+	}
+	var st lineState
+	pos, err := head.lines(ctx, text, &st, true)
+	if err != nil {
+		var le *lineError
+		if errors.As(err, &le) {
+			return fmt.Errorf("read ioc list %s: line %d: %w", b.file, le.line, le.err)
+		}
+		return err
+	}
+	rest := text[pos:]
+	if rest == "" {
+		return nil
+	}
+	parts = max(1, min(parts, len(rest)/minPart))
+	cuts := make([]int, parts+1) // part k is rest[cuts[k]:cuts[k+1]]
+	cuts[parts] = len(rest)
+	for k := 1; k < parts; k++ {
+		c := max(len(rest)*k/parts, cuts[k-1])
+		if i := strings.IndexByte(rest[c:], '\n'); i >= 0 {
+			c += i + 1
+		} else {
+			c = len(rest)
+		}
+		cuts[k] = c
+	}
+	type result struct {
+		b   builder
+		st  lineState
+		err error
+	}
+	res := make([]result, parts)
+	var wg sync.WaitGroup
+	for k := range parts {
+		r := &res[k]
+		r.b = builder{c: &intel.Collection{}, file: b.file, opt: b.opt, seen: b.seen}
+		if fn != nil {
+			r.b.emit = func(t intel.Type, value, name string) { fn(k, t, value, name) }
+		}
+		r.st = lineState{section: st.section, defaultType: st.defaultType, content: true}
+		run := func() {
+			if k > 0 {
+				r.st.section = sectionBefore(text[:pos+cuts[k]])
+			}
+			_, r.err = r.b.lines(ctx, rest[cuts[k]:cuts[k+1]], &r.st, false)
+		}
+		if k == parts-1 {
+			run()
+		} else {
+			wg.Go(run)
+		}
+	}
+	wg.Wait()
+	// Each part numbered its lines from 1: they count on from the lines
+	// before it.
+	offset := st.line
+	for k := range res {
+		r := &res[k]
+		if r.err != nil {
+			var le *lineError
+			if errors.As(r.err, &le) {
+				return fmt.Errorf("read ioc list %s: line %d: %w", b.file, le.line+offset, le.err)
+			}
+			return r.err
+		}
+		for _, u := range r.b.c.Unsupported {
+			u.Line += offset
+			b.c.Unsupported = append(b.c.Unsupported, u)
+		}
+		b.c.Indicators = append(b.c.Indicators, r.b.c.Indicators...)
+		offset += r.st.line
+	}
+	return nil
+}
+
+// lineError is a line too long to read, numbered within its part.
+type lineError struct {
+	line int64
+	err  error
+}
+
+func (e *lineError) Error() string { return fmt.Sprintf("line %d: %v", e.line, e.err) }
+func (e *lineError) Unwrap() error { return e.err }
+
+// sectionBefore returns the section in force at the end of text: that of
+// its last comment or blank line.
+func sectionBefore(text string) string {
+	for text != "" {
+		text = strings.TrimSuffix(text, "\n")
+		i := strings.LastIndexByte(text, '\n')
+		line := strings.TrimSpace(text[i+1:])
+		text = text[:i+1]
+		switch {
+		case line == "":
+			return ""
+		case strings.HasPrefix(line, "#"):
+			return strings.Clone(strings.TrimSpace(strings.TrimLeft(line, "#")))
+		case strings.HasPrefix(line, "//"):
+			return strings.Clone(strings.TrimSpace(strings.TrimLeft(line, "/")))
+		}
+	}
+	return ""
+}
+
+// lines reads the lines of text, the first numbered st.line+1, with the
+// state st. With headOnly it stops after the first value line and returns
+// the offset of the line after it; otherwise it reads all of text. A line
+// too long is a *lineError.
+func (b *builder) lines(ctx context.Context, text string, st *lineState, headOnly bool) (int, error) {
+	pos := 0
+	for pos < len(text) {
+		end := strings.IndexByte(text[pos:], '\n')
+		next := pos + end + 1
+		if end < 0 {
+			end, next = len(text)-pos, len(text)
+		}
+		line := text[pos : pos+end]
+		if len(line) > maxLine {
+			return 0, &lineError{st.line + 1, bufio.ErrTooLong}
+		}
+		if len(line) > 0 && line[len(line)-1] == '\r' {
+			line = line[:len(line)-1]
+		}
+		pos = next
+		st.line++
+		if st.line%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return 0, err
+			}
+		}
+		b.line(st, line)
+		if headOnly && st.content {
+			return pos, nil
+		}
+	}
+	return pos, nil
+}
+
+// line reads one line of a plain list.
+func (b *builder) line(st *lineState, text string) {
+	if t, v, ok := fastLine(text); ok {
+		if st.defaultType == intel.JA3 && t == intel.MD5 {
+			t = intel.JA3
+		}
+		st.content = true
+		b.add(t, v, st.section)
+		return
+	}
+	t, v, comment, err := ParseLine(text)
+	if errors.Is(err, ErrNoValue) {
+		s := strings.TrimSpace(text)
+		switch {
+		case s == "":
+			st.section = ""
+		case strings.HasPrefix(s, "#"):
+			st.section = strings.Clone(strings.TrimSpace(strings.TrimLeft(s, "#")))
+		case strings.HasPrefix(s, "//"):
+			st.section = strings.Clone(strings.TrimSpace(strings.TrimLeft(s, "/")))
+		}
+		return
+	}
+	if err != nil && !st.content {
+		if typ, ok := TypeName(strings.TrimSpace(text)); ok {
+			st.defaultType = typ // a header line such as "SHA256"
+			return
+		}
+	}
+	st.content = true
+	if err == nil && st.defaultType == intel.JA3 && t == intel.MD5 {
+		// Detect takes 32 hex digits for MD5; a "ja3" header says
+		// otherwise. Values of other shapes keep their detected type
+		// (lists change type after a blank line, as menuPass does).
+		t = intel.JA3
+	}
+	if err != nil {
+		b.unsupported(st.line, strings.Clone(strings.TrimSpace(text)), err.Error())
+		return
+	}
+	name := comment
+	if name == "" {
+		name = st.section
+	}
+	b.add(t, v, strings.Clone(name))
+}
+
+// fastLine reads the common lines of large lists, a bare IPv4 address,
+// lower-case hash or lower-case domain name, as ParseLine would and
+// without allocating; ok is false for any other line, which ParseLine
+// then reads.
+func fastLine(s string) (t intel.Type, v string, ok bool) {
+	if len(s) == 0 || len(s) > 253 {
+		return "", "", false
+	}
+	digits, hex, dots := true, true, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case '0' <= c && c <= '9':
+		case 'a' <= c && c <= 'f':
+			digits = false
+		case 'g' <= c && c <= 'z', c == '-':
+			digits, hex = false, false
+		case c == '.':
+			hex, dots = false, true
+		default:
+			return "", "", false
+		}
+	}
+	if digits && dots {
+		if !isIPv4(s) {
+			return "", "", false // "1.2.3" and the like: ParseLine says what
+		}
+		return intel.IPv4, s, true
+	}
+	if hex {
+		switch len(s) {
+		case 32:
+			return intel.MD5, s, true
+		case 40:
+			return intel.SHA1, s, true
+		case 64:
+			return intel.SHA256, s, true
+		}
+	}
+	if len(s) >= 4 && s[:4] == "hxxp" || s[0] == '.' || s[len(s)-1] == '.' {
+		return "", "", false // refanged or trimmed by Normalise
+	}
+	if d, err := intel.Normalise(intel.Domain, s); err == nil && d == s {
+		return intel.Domain, s, true
+	}
+	return "", "", false
+}
+
+// isIPv4 reports whether s is a dotted quad netip.ParseAddr accepts (no
+// leading zeros, each part at most 255), which is then also its
+// canonical form.
+func isIPv4(s string) bool {
+	k, v, digits := 0, 0, 0
+	for i := 0; i <= len(s); i++ {
+		if i == len(s) || s[i] == '.' {
+			if digits == 0 || k > 3 {
+				return false
+			}
+			k, v, digits = k+1, 0, 0
+			continue
+		}
+		c := s[i]
+		if c < '0' || c > '9' || digits > 0 && v == 0 {
+			return false
+		}
+		v = v*10 + int(c-'0')
+		digits++
+		if v > 255 {
+			return false
+		}
+	}
+	return k == 4
 }
