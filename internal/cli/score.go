@@ -235,8 +235,8 @@ func (a *app) loadScenario(ctx context.Context, st store.Store, intelFiles []str
 
 func (a *app) printScore(r score.Report, mistakes int) {
 	w := a.stdout
-	fmt.Fprintf(w, "Scenario %s, seed %d: %d planted intrusions, %d found (%d true), %d attributed\n\n",
-		r.Scenario, r.Seed, r.TruthIntrusions, r.DetectedIntrusions, r.TrueIntrusions, r.Attributed)
+	fmt.Fprintf(w, "Scenario %s, seed %d: %d planted intrusions, %d found (%d true), %d attributed; %d matched events left as widespread background (%d of them planted)\n\n",
+		r.Scenario, r.Seed, r.TruthIntrusions, r.DetectedIntrusions, r.TrueIntrusions, r.Attributed, r.Background, r.BackgroundPlanted)
 	t := newTable(w, "METRIC", "VALUE", "TARGET", "")
 	for _, x := range scoreTargets {
 		v := x.value(r)

@@ -43,23 +43,31 @@ const MaxFiles = 200
 const ActivitySlots = 7 * 48
 
 // Group turns hits into intrusions. Hits are grouped per organisation;
-// within one, two hits belong together when they share an anchor (a host
-// on the organisation's side, or an indicator few of its hosts reach; see
-// MaxAnchorHosts) and are at most window apart (DefaultWindow if window <=
-// 0); an intrusion is a connected run of such hits, so a gap longer than
-// window always starts a new one, and concurrent unrelated activity stays
-// apart. The same
-// event given twice (same organisation, file, offset, line and time) counts
-// once. The result is sorted by organisation, then start time, and is the
-// same for the same hits in any order.
+// within one, two hits belong together when they share an anchor (the
+// connection, a host on the organisation's side, or an indicator few of
+// its hosts reach; see MaxAnchorHosts) and are at most window apart
+// (DefaultWindow if window <= 0); an intrusion is a connected run of such
+// hits, so a gap longer than window always starts a new one, and
+// concurrent unrelated activity stays apart.
+//
+// A hit whose every indicator is widespread at the time (see Widespread:
+// many organisations reach it within days, as they reach shared hosting
+// or an address handed to a popular site) is background: it joins an
+// intrusion only through its connection, and never starts one. The hits
+// stay stored; they are just not intrusions.
+//
+// The same event given twice (same organisation, file, offset, line and
+// time) counts once. The result is sorted by organisation, then start
+// time, and is the same for the same hits in any order.
 func Group(hits []Hit, window time.Duration) []Intrusion {
 	out, _ := Assign(hits, window)
 	return out
 }
 
 // Assign is Group that also says where each hit went: member[i] is the
-// index in the result of the intrusion hits[i] belongs to. Scoring against
-// ground truth reads it; the intrusions are exactly Group's.
+// index in the result of the intrusion hits[i] belongs to, or -1 for a
+// background hit outside every intrusion. Scoring against ground truth
+// reads it; the intrusions are exactly Group's.
 func Assign(hits []Hit, window time.Duration) (out []Intrusion, member []int) {
 	if window <= 0 {
 		window = DefaultWindow
@@ -78,22 +86,29 @@ func Assign(hits []Hit, window time.Duration) (out []Intrusion, member []int) {
 		}
 		uniq = append(uniq, j)
 	}
-	// Per organisation, hits join when they share an anchor (a host of
-	// the organisation's side) within window of each other; each connected
-	// run is one intrusion.
+	prev := newPrevalence(hits)
 	var hs []*Hit
 	for lo := 0; lo < len(uniq); {
 		hi := lo + 1
 		for hi < len(uniq) && hits[idx[uniq[hi]]].OrgID == hits[idx[uniq[lo]]].OrgID {
 			hi++
 		}
-		for _, comp := range components(hits, idx, uniq[lo:hi], window) {
+		comps, background := components(hits, idx, uniq[lo:hi], window, prev)
+		for _, u := range background {
+			member[idx[u]] = -1
+		}
+		for _, comp := range comps {
 			hs = hs[:0]
 			for _, u := range comp {
 				hs = append(hs, &hits[idx[u]])
 			}
 			n := len(out)
-			out = append(out, build(hs))
+			in := build(hs)
+			for i := range in.Sightings {
+				s := &in.Sightings[i]
+				s.Prevalence = prev.max(s.IndicatorID, s.FirstSeen, s.LastSeen)
+			}
+			out = append(out, in)
 			for _, u := range comp {
 				member[idx[u]] = n
 			}
@@ -106,9 +121,91 @@ func Assign(hits []Hit, window time.Duration) (out []Intrusion, member []int) {
 			member[idx[j]] = member[idx[j-1]]
 		}
 	}
-	// Components come out ordered by their first hit, which is already
-	// organisation, then start time.
 	return out, member
+}
+
+// Widespread is how many organisations must reach an indicator within
+// PrevalenceDays days either side of a hit for the indicator to be
+// widespread then: intrusions reach one victim or a few, while shared
+// hosting, content networks and addresses reassigned to popular sites are
+// reached by many at once. WidespreadHosts is the same test by internal
+// hosts, for deployments with few organisations.
+const (
+	Widespread      = 5
+	WidespreadHosts = 25
+	PrevalenceDays  = 3
+)
+
+// prevalence counts, per indicator and day, the organisations and their
+// hosts that reached it.
+type prevalence struct {
+	orgs  map[string]map[int]map[string]bool // indicator -> day -> org
+	hosts map[string]map[int]map[string]bool // indicator -> day -> org/host
+}
+
+func dayOf(t time.Time) int { return int(t.Unix() / 86400) }
+
+func newPrevalence(hits []Hit) *prevalence {
+	p := &prevalence{orgs: map[string]map[int]map[string]bool{}, hosts: map[string]map[int]map[string]bool{}}
+	add := func(m map[string]map[int]map[string]bool, id string, d int, k string) {
+		byDay := m[id]
+		if byDay == nil {
+			byDay = map[int]map[string]bool{}
+			m[id] = byDay
+		}
+		set := byDay[d]
+		if set == nil {
+			set = map[string]bool{}
+			byDay[d] = set
+		}
+		set[k] = true
+	}
+	for i := range hits {
+		h := &hits[i]
+		d := dayOf(h.Event.Time)
+		hs := hostAnchors(h)
+		for _, m := range h.Matches {
+			add(p.orgs, m.IndicatorID, d, h.OrgID)
+			for _, a := range hs {
+				add(p.hosts, m.IndicatorID, d, h.OrgID+"/"+a)
+			}
+		}
+	}
+	return p
+}
+
+// count returns how many organisations and hosts reached the indicator
+// within PrevalenceDays of day d.
+func (p *prevalence) count(id string, d int) (orgs, hosts int) {
+	o, h := map[string]bool{}, map[string]bool{}
+	for k := d - PrevalenceDays; k <= d+PrevalenceDays; k++ {
+		for x := range p.orgs[id][k] {
+			o[x] = true
+		}
+		for x := range p.hosts[id][k] {
+			h[x] = true
+		}
+	}
+	return len(o), len(h)
+}
+
+func (p *prevalence) widespread(id string, t time.Time) bool {
+	o, h := p.count(id, dayOf(t))
+	return o >= Widespread || h >= WidespreadHosts
+}
+
+// max is the most organisations that reached the indicator within
+// PrevalenceDays of any day from first to last.
+func (p *prevalence) max(id string, first, last time.Time) int {
+	best := 0
+	for d := dayOf(first); d <= dayOf(last); d++ {
+		if len(p.orgs[id][d]) == 0 {
+			continue
+		}
+		o, _ := p.count(id, d)
+		best = max(best, o)
+	}
+	return best
 }
 
 // components splits one organisation's hits (positions in idx, in time
@@ -116,15 +213,16 @@ func Assign(hits []Hit, window time.Duration) (out []Intrusion, member []int) {
 // an anchor in common and are at most window apart. A component's hits,
 // in time order, are never more than window apart, as with the plain gap
 // rule, but concurrent unrelated activity (two actors, or benign visits to
-// a listed address from other hosts) stays apart. Components are returned
-// in the order of their first hit.
-func components(hits []Hit, idx, pos []int, window time.Duration) [][]int {
+// a listed address from other hosts) stays apart. Background hits anchor
+// only by their connection, and a component of background hits alone is
+// returned apart, as background. Components are returned in the order of
+// their first hit.
+func components(hits []Hit, idx, pos []int, window time.Duration, prev *prevalence) (comps [][]int, background []int) {
 	parent := make([]int, len(pos))
 	for i := range parent {
 		parent[i] = i
 	}
-	var find func(int) int
-	find = func(i int) int {
+	find := func(i int) int {
 		for parent[i] != i {
 			parent[i] = parent[parent[i]]
 			i = parent[i]
@@ -135,15 +233,20 @@ func components(hits []Hit, idx, pos []int, window time.Duration) [][]int {
 		at int
 		t  time.Time
 	}
+	bg := make([]bool, len(pos))
 	// How many of the organisation's hosts each indicator was seen with:
 	// one seen by few hosts (a C2 server, a lure) ties their events
-	// together; one many hosts reach (shared hosting, a reassigned
-	// address) ties nothing, or benign visits would swallow intrusions.
+	// together; one many hosts reach ties nothing, or benign visits would
+	// swallow intrusions.
 	hosts := map[string]map[string]bool{}
-	for _, p := range pos {
+	for i, p := range pos {
 		h := &hits[idx[p]]
 		hs := hostAnchors(h)
+		bg[i] = len(h.Matches) > 0
 		for _, m := range h.Matches {
+			if !prev.widespread(m.IndicatorID, h.Event.Time) {
+				bg[i] = false
+			}
 			set := hosts[m.IndicatorID]
 			if set == nil {
 				set = map[string]bool{}
@@ -159,14 +262,20 @@ func components(hits []Hit, idx, pos []int, window time.Duration) [][]int {
 	last := map[string]seen{}
 	for i, p := range pos {
 		h := &hits[idx[p]]
-		as := hostAnchors(h)
-		for _, m := range h.Matches {
-			if len(hosts[m.IndicatorID]) <= MaxAnchorHosts {
-				as = append(as, "ind:"+m.IndicatorID)
-			}
+		var as []string
+		if h.Event.UID != "" {
+			as = append(as, "uid:"+h.Event.UID)
 		}
-		if len(as) == 0 {
-			as = append(as, "org")
+		if !bg[i] {
+			as = append(as, hostAnchors(h)...)
+			for _, m := range h.Matches {
+				if len(hosts[m.IndicatorID]) <= MaxAnchorHosts && !prev.widespread(m.IndicatorID, h.Event.Time) {
+					as = append(as, "ind:"+m.IndicatorID)
+				}
+			}
+			if len(as) == 0 {
+				as = append(as, "org")
+			}
 		}
 		for _, a := range as {
 			if s, ok := last[a]; ok && h.Event.Time.Sub(s.t) <= window {
@@ -178,19 +287,28 @@ func components(hits []Hit, idx, pos []int, window time.Duration) [][]int {
 			last[a] = seen{i, h.Event.Time}
 		}
 	}
+	fore := map[int]bool{} // roots with a hit that is not background
+	for i := range pos {
+		if !bg[i] {
+			fore[find(i)] = true
+		}
+	}
 	byRoot := map[int]int{}
-	var out [][]int
 	for i, p := range pos {
 		r := find(i)
+		if !fore[r] {
+			background = append(background, p)
+			continue
+		}
 		k, ok := byRoot[r]
 		if !ok {
-			k = len(out)
+			k = len(comps)
 			byRoot[r] = k
-			out = append(out, nil)
+			comps = append(comps, nil)
 		}
-		out[k] = append(out[k], p)
+		comps[k] = append(comps[k], p)
 	}
-	return out
+	return comps, background
 }
 
 // MaxAnchorHosts is the most hosts of one organisation an indicator may be
@@ -199,8 +317,9 @@ const MaxAnchorHosts = 3
 
 // hostAnchors are the hosts that tie a hit to others of the same
 // intrusion: the event's endpoints that are not themselves matched
-// indicators (so the victim's side), leaving out a DNS query's resolver,
-// which every host of the organisation shares. An event with neither
+// indicators (so the victim's side), leaving out a DNS resolver (the side
+// on port 53, the query's destination or the answer's source), which every
+// host of the organisation shares. An event with neither
 // endpoint and no tying indicator has one anchor for the whole
 // organisation, which gives the plain gap rule.
 func hostAnchors(h *Hit) []string {
@@ -213,11 +332,17 @@ func hostAnchors(h *Hit) []string {
 		}
 		return false
 	}
+	// The resolver is the DNS side on port 53: the destination of a query,
+	// the source of an answer (Suricata logs both).
+	dns := e.Kind == "dns"
+	resolver := func(a netip.Addr, port uint16) bool {
+		return dns && (port == 53 || (port == 0 && a == e.DstIP))
+	}
 	var out []string
-	if e.SrcIP.IsValid() && !matched(e.SrcIP) {
+	if e.SrcIP.IsValid() && !matched(e.SrcIP) && !resolver(e.SrcIP, e.SrcPort) {
 		out = append(out, "host:"+e.SrcIP.String())
 	}
-	if e.DstIP.IsValid() && !matched(e.DstIP) && e.Kind != "dns" {
+	if e.DstIP.IsValid() && !matched(e.DstIP) && !resolver(e.DstIP, e.DstPort) {
 		out = append(out, "host:"+e.DstIP.String())
 	}
 	return out

@@ -347,3 +347,45 @@ func TestGroupAnchors(t *testing.T) {
 		t.Errorf("membership %v: want hits 0 and 4 together, 1 and 10 together, 0 and 1 apart", member)
 	}
 }
+
+// Widespread indicators make background, not intrusions, unless the same
+// connection also matched something specific.
+func TestGroupBackground(t *testing.T) {
+	var hits []intrusion.Hit
+	// Six organisations visit a shared-hosting address on the same day.
+	for i, o := range []string{"a", "b", "c", "d", "e", "f"} {
+		hits = append(hits, flowHit(o, "10.0.0.9", "203.0.113.200", int64(i+1), time.Duration(i)*time.Hour, "flow"))
+	}
+	// In organisation a, one connection to it also matched an actor's domain.
+	c2 := flowHit("a", "10.0.0.5", "203.0.113.200", 20, 30*time.Minute, "flow")
+	c2.Event.UID = "C1"
+	dom := hit("a", 21, 31*time.Minute, "http", intrusion.Match{Field: telemetry.FieldDomain, Value: "c2.example", IndicatorID: "indicator--c2", Type: "domain", Indicator: "c2.example"})
+	dom.Event.UID = "C1"
+	dom.Event.SrcIP, dom.Event.DstIP = netip.MustParseAddr("10.0.0.5"), netip.MustParseAddr("203.0.113.200")
+	hits = append(hits, c2, dom)
+
+	got, member := intrusion.Assign(hits, 0)
+	if len(got) != 1 || got[0].EventCount != 2 || got[0].OrgID != "a" {
+		t.Fatalf("Assign = %d intrusions (%+v), want one of 2 events in a", len(got), got)
+	}
+	for i := range 6 {
+		if member[i] != -1 {
+			t.Errorf("shared-hosting visit %d in intrusion %d, want background (-1)", i, member[i])
+		}
+	}
+	if member[6] != 0 || member[7] != 0 {
+		t.Errorf("the C2 connection's hits went to %d and %d, want 0", member[6], member[7])
+	}
+	var prev int
+	for _, s := range got[0].Sightings {
+		if s.IndicatorID == "indicator--203.0.113.200" {
+			prev = s.Prevalence
+		}
+	}
+	if prev != 6 {
+		t.Errorf("prevalence of the shared address = %d, want 6 organisations", prev)
+	}
+	if n := len(intrusion.Group(hits[:6], 0)); n != 0 {
+		t.Errorf("Group of widespread visits alone = %d intrusions, want 0", n)
+	}
+}

@@ -40,6 +40,10 @@ type Sighting struct {
 	LastSeen    time.Time  `json:"last_seen"`
 	Count       int        `json:"count"`
 	Events      []EventRef `json:"events"`
+	// Prevalence is the most organisations that reached the indicator
+	// within a few days of this sighting (see Widespread): high for shared
+	// hosting and reassigned addresses, low for an actor's own servers.
+	Prevalence int `json:"prevalence,omitempty"`
 }
 
 // Status says how far an intrusion got.

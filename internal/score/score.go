@@ -20,7 +20,8 @@ import (
 type Input struct {
 	Truth simulate.Truth
 	// Hits are the matched events and Member[i] the index in Intrusions of
-	// the intrusion Hits[i] was grouped into (intrusion.Assign).
+	// the intrusion Hits[i] was grouped into, or -1 for background
+	// (intrusion.Assign).
 	Hits   []intrusion.Hit
 	Member []int
 
@@ -49,6 +50,11 @@ type Report struct {
 	IntentCorrect      int `json:"intent_correct"`
 	VerdictsJudged     int `json:"verdicts_judged"`
 	VerdictsCorrect    int `json:"verdicts_correct"`
+	// Background counts matched events left out of every intrusion as
+	// widespread (intrusion.Widespread); BackgroundPlanted those of them
+	// that belong to a planted intrusion.
+	Background        int `json:"background_events"`
+	BackgroundPlanted int `json:"background_planted_events"`
 
 	IntrusionRecall      float64 `json:"intrusion_recall"`
 	IntrusionPrecision   float64 `json:"intrusion_precision"`
@@ -181,6 +187,13 @@ func Score(in Input) (Report, error) {
 	counts := make([]map[string]int, len(fs))
 	for i, h := range in.Hits {
 		m := in.Member[i]
+		if m == -1 {
+			r.Background++
+			if truthByID[label[h.Event.UID]] != nil {
+				r.BackgroundPlanted++
+			}
+			continue
+		}
 		if m < 0 || m >= len(fs) {
 			return Report{}, fmt.Errorf("score: hit %d assigned to intrusion %d of %d", i, m, len(fs))
 		}
