@@ -1,6 +1,7 @@
 package sweep
 
 import (
+	"bytes"
 	"net/netip"
 	"slices"
 	"sync"
@@ -8,6 +9,7 @@ import (
 	"github.com/gaissmai/bart"
 
 	"github.com/pactwatch/pactwatch/internal/intel"
+	"github.com/pactwatch/pactwatch/internal/sweep/prefault"
 )
 
 // finish joins the parts in order, drops duplicates of derived-ID
@@ -34,14 +36,14 @@ func finish(parts []*part) *Set {
 	// single part's taken as they are).
 	metaIdx := make(map[metaKey]uint32)
 	var (
-		v4    = make([]uint64, 0, n4)
+		v4    = prefault.MakeCap[uint64](n4)
 		strs  [nStr][]uint64
-		fd2   = make([]uint64, 0, nfd2)
+		fd2   = prefault.MakeCap[uint64](nfd2)
 		v6    = make([]v6entry, 0, nv6)
 		cidrs = make([]cidrEntry, 0, ncidr)
 	)
 	for k := range nStr {
-		strs[k] = make([]uint64, 0, nstr[k])
+		strs[k] = prefault.MakeCap[uint64](nstr[k])
 	}
 	inputs := 0
 	for pi, p := range parts {
@@ -76,7 +78,7 @@ func finish(parts []*part) *Set {
 		}
 		fd2 = p.fd2.appendTo(fd2, func(h uint64) uint64 { return h })
 		v6 = p.v6.appendTo(v6, func(e v6entry) v6entry { return v6entry{e.a, e.n + int32(base)} })
-		cidrs = p.cidrs.appendTo(cidrs, func(e cidrEntry) cidrEntry { return cidrEntry{e.p, e.n + int32(base)} })
+		cidrs = p.cidrs.appendTo(cidrs, func(e cidrEntry) cidrEntry { e.n += int32(base); return e })
 		for _, re := range p.rejected {
 			re.Index += inputs
 			s.rejected = append(s.rejected, re)
@@ -93,7 +95,7 @@ func finish(parts []*part) *Set {
 	// Sort every index's entries and find duplicates.
 	var dead []bool
 	if derived {
-		dead = make([]bool, s.n)
+		dead = prefault.Make[bool](s.n)
 	}
 	var wg sync.WaitGroup
 	wg.Go(func() {
@@ -104,7 +106,7 @@ func finish(parts []*part) *Set {
 		var tmp []uint64
 		for k := range nStr {
 			if len(strs[k]) > len(tmp) && len(strs[k]) >= 256 {
-				tmp = make([]uint64, len(strs[k]))
+				tmp = prefault.Make[uint64](len(strs[k]))
 			}
 			sortEntries(strs[k], tmp)
 			s.markDead(dead, strs[k], func(a, b int32) bool {
@@ -118,11 +120,16 @@ func finish(parts []*part) *Set {
 			return int(a.n - b.n)
 		})
 		slices.SortFunc(cidrs, func(a, b cidrEntry) int {
-			if c := a.p.Addr().Compare(b.p.Addr()); c != 0 {
-				return c
-			}
-			if c := a.p.Bits() - b.p.Bits(); c != 0 {
-				return c
+			switch {
+			case a.v6 != b.v6:
+				if a.v6 {
+					return 1
+				}
+				return -1
+			case a.a != b.a:
+				return bytes.Compare(a.a[:], b.a[:])
+			case a.bits != b.bits:
+				return int(a.bits) - int(b.bits)
 			}
 			return int(a.n - b.n)
 		})
@@ -135,7 +142,7 @@ func finish(parts []*part) *Set {
 				}
 			}
 			for i := 1; i < len(cidrs); i++ {
-				for j := i - 1; j >= 0 && cidrs[j].p == cidrs[i].p; j-- {
+				for j := i - 1; j >= 0 && cidrs[j].same(&cidrs[i]); j-- {
 					if s.dup(dead, cidrs[i].n, cidrs[j].n) {
 						break
 					}
@@ -148,7 +155,7 @@ func finish(parts []*part) *Set {
 	// Drop the duplicates: renumber the records.
 	var remap []int32
 	if slices.Contains(dead, true) {
-		remap = make([]int32, s.n)
+		remap = prefault.Make[int32](s.n)
 		kept := 0
 		segs := s.segs[:0]
 		for _, g := range s.segs {
@@ -258,7 +265,7 @@ func finish(parts []*part) *Set {
 func countCIDR4(cidrs []cidrEntry) int {
 	n := 0
 	for _, c := range cidrs {
-		if c.p.Addr().Is4() {
+		if !c.v6 {
 			n++
 		}
 	}
@@ -307,8 +314,8 @@ func buildRefs(e []uint64, remap []int32, same func(a, b int32) bool) (keys []ui
 	if len(e) == 0 {
 		return nil, nil, nil, 0, 0
 	}
-	keys = make([]uint32, 0, len(e))
-	refs = make([]int32, 0, len(e))
+	keys = prefault.MakeCap[uint32](len(e))
+	refs = prefault.MakeCap[int32](len(e))
 	var group, run []int32
 	for i := 0; i < len(e); {
 		k := uint32(e[i] >> 32)
@@ -419,9 +426,9 @@ func (s *Set) buildCIDR(cidrs []cidrEntry, remap []int32) {
 	t := new(bart.Table[int32])
 	var own, all []int32
 	for i := 0; i < len(cidrs); {
-		p := cidrs[i].p
+		p := cidrs[i].prefix()
 		j := i + 1
-		for j < len(cidrs) && cidrs[j].p == p {
+		for j < len(cidrs) && cidrs[j].same(&cidrs[i]) {
 			j++
 		}
 		own = own[:0]

@@ -3,6 +3,8 @@ package sweep
 import (
 	"hash/maphash"
 	"math/bits"
+
+	"github.com/pactwatch/pactwatch/internal/sweep/prefault"
 )
 
 // filter is a one-hash bit array in front of a large index: most lookups
@@ -18,7 +20,7 @@ type filter struct {
 // 2^maxBits bits.
 func newFilter(keys, maxBits int) filter {
 	k := min(max(bits.Len(uint(keys)*16), 12), maxBits)
-	return filter{shift: uint8(64 - k), words: make([]uint64, (1<<k)/64)}
+	return filter{shift: uint8(64 - k), words: prefault.Make[uint64]((1 << k) / 64)}
 }
 
 func (f *filter) set(key uint64) {

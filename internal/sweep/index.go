@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"math/bits"
 	"slices"
+
+	"github.com/pactwatch/pactwatch/internal/sweep/prefault"
 )
 
 // keyIndex maps 32-bit keys to refs: keys sorted, bucketed by their
@@ -33,7 +35,7 @@ func newKeyIndex(keys []uint32, refs []int32) keyIndex {
 	x := keyIndex{keys: slices.Clip(keys), refs: slices.Clip(refs)}
 	kb := min(max(bits.Len(uint(len(keys))), 4), 24)
 	x.shift = uint8(32 - kb)
-	x.offsets = make([]uint32, 1<<kb+1)
+	x.offsets = prefault.Make[uint32](1<<kb + 1)
 	for _, k := range keys {
 		x.offsets[k>>x.shift+1]++
 	}
@@ -115,7 +117,7 @@ func sortEntries(e, tmp []uint64) {
 		return
 	}
 	if len(tmp) < len(e) {
-		tmp = make([]uint64, len(e))
+		tmp = prefault.Make[uint64](len(e))
 	}
 	tmp = tmp[:len(e)]
 	var c0, c1 [1 << 16]uint32

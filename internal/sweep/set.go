@@ -13,6 +13,7 @@ import (
 	"github.com/gaissmai/bart"
 
 	"github.com/pactwatch/pactwatch/internal/intel"
+	"github.com/pactwatch/pactwatch/internal/sweep/prefault"
 )
 
 // Set is a compiled, immutable collection of indicators. It is safe for
@@ -80,6 +81,8 @@ func strKind(t intel.Type) int {
 // everything).
 type seg struct {
 	base   int32 // the number of its first indicator
+	pf     int   // recs are prefaulted up to here
+	pfb    int   // blob is prefaulted up to here
 	recs   []rec
 	blob   []byte   // the normalised values of all but IPv4 indicators
 	ids    []string // stored IDs by record; nil when every ID is derived
@@ -250,14 +253,18 @@ type blocks[T any] struct {
 	full [][]T
 	cur  []T
 	n    int
+	mark int // cur is prefaulted up to here
 }
 
 func (b *blocks[T]) add(x T) {
-	if len(b.cur) == cap(b.cur) {
-		if len(b.cur) > 0 {
-			b.full = append(b.full, b.cur)
+	if len(b.cur) >= b.mark {
+		if len(b.cur) == cap(b.cur) {
+			if len(b.cur) > 0 {
+				b.full = append(b.full, b.cur)
+			}
+			b.cur, b.mark = make([]T, 0, nextCap(cap(b.cur), 1<<12)), 0
 		}
-		b.cur = make([]T, 0, nextCap(cap(b.cur), 1<<12))
+		b.mark = prefault.Ahead(b.cur, b.mark)
 	}
 	b.cur = append(b.cur, x)
 	b.n++
@@ -287,10 +294,28 @@ type v6entry struct {
 	n int32
 }
 
+// cidrEntry is a prefix without pointers (a netip.Prefix has one).
 type cidrEntry struct {
-	p netip.Prefix
-	n int32
+	a    [16]byte // the address, IPv4 in the last 4 bytes
+	bits uint8
+	v6   bool
+	n    int32
 }
+
+func newCIDREntry(p netip.Prefix, n int32) cidrEntry {
+	return cidrEntry{a: p.Addr().As16(), bits: uint8(p.Bits()), v6: !p.Addr().Is4(), n: n}
+}
+
+func (e *cidrEntry) prefix() netip.Prefix {
+	a := netip.AddrFrom16(e.a)
+	if !e.v6 {
+		a = a.Unmap()
+	}
+	return netip.PrefixFrom(a, int(e.bits))
+}
+
+// same reports whether e and o are the same prefix.
+func (e *cidrEntry) same(o *cidrEntry) bool { return e.a == o.a && e.bits == o.bits && e.v6 == o.v6 }
 
 // newPart returns a part with room for counts indicators per type (in
 // typeOrder).
@@ -331,8 +356,11 @@ func (p *part) add(ind *intel.Indicator, derive bool) bool {
 			Err: fmt.Errorf("%w: more than %d indicators", intel.ErrBadValue, math.MaxInt32)})
 		return false
 	}
-	if len(p.cur.recs) == cap(p.cur.recs) {
-		p.nextSeg(0)
+	if c := &p.cur; len(c.recs) >= c.pf {
+		if len(c.recs) == cap(c.recs) {
+			p.nextSeg(0)
+		}
+		c.pf = prefault.Ahead(c.recs, c.pf)
 	}
 	r := rec{extra: -1}
 	k, err := p.index(ind, int32(p.count), &r)
@@ -407,7 +435,7 @@ func (p *part) index(ind *intel.Indicator, n int32, r *rec) (int, error) {
 		if err := p.putValue(r, v); err != nil {
 			return 0, err
 		}
-		p.cidrs.add(cidrEntry{pr, n})
+		p.cidrs.add(newCIDREntry(pr, n))
 		return 2, nil
 	}
 	kind := strKind(ind.Type)
@@ -478,8 +506,12 @@ func (p *part) putValue(r *rec, v string) error {
 	if len(v) > maxValue {
 		return fmt.Errorf("%w: value of %d bytes, more than %d", intel.ErrBadValue, len(v), maxValue)
 	}
-	if len(p.cur.blob)+len(v) > cap(p.cur.blob) {
-		p.nextSeg(len(v))
+	if c := &p.cur; len(c.blob)+len(v) > c.pfb {
+		if len(c.blob)+len(v) > cap(c.blob) {
+			p.nextSeg(len(v))
+			c.pf = prefault.Ahead(c.recs, 0)
+		}
+		c.pfb = prefault.Ahead(c.blob, c.pfb)
 	}
 	r.pos = uint64(len(p.cur.blob))<<16 | uint64(len(v))
 	p.cur.blob = append(p.cur.blob, v...)

@@ -270,20 +270,29 @@ func fastLine(s string) (t intel.Type, v string, ok bool) {
 	if len(s) == 0 || len(s) > 253 {
 		return "", "", false
 	}
+	// One pass: the character classes, and the labels as intel.Normalise
+	// checks a domain's (1 to 63 characters, the last not all digits).
 	digits, hex, dots := true, true, false
+	label, labelDigits, labelsOK := 0, true, true
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
 		case '0' <= c && c <= '9':
 		case 'a' <= c && c <= 'f':
-			digits = false
-		case 'g' <= c && c <= 'z', c == '-':
-			digits, hex = false, false
+			digits, labelDigits = false, false
+		case 'g' <= c && c <= 'z', c == '-', c == '_':
+			digits, hex, labelDigits = false, false, false
 		case c == '.':
 			hex, dots = false, true
+			if label == 0 || label > 63 {
+				labelsOK = false
+			}
+			label, labelDigits = 0, true
+			continue
 		default:
 			return "", "", false
 		}
+		label++
 	}
 	if digits && dots {
 		if !isIPv4(s) {
@@ -301,13 +310,13 @@ func fastLine(s string) (t intel.Type, v string, ok bool) {
 			return intel.SHA256, s, true
 		}
 	}
-	if len(s) >= 4 && s[:4] == "hxxp" || s[0] == '.' || s[len(s)-1] == '.' {
-		return "", "", false // refanged or trimmed by Normalise
+	// A name ParseLine takes as it is: Detect sends it to
+	// Normalise(Domain), which would change nothing. Anything that may be
+	// refanged ("hxxp...") or trimmed (dots at the ends) is left to it.
+	if !dots || !labelsOK || label == 0 || label > 63 || labelDigits || strings.HasPrefix(s, "hxxp") || s[0] == '.' {
+		return "", "", false
 	}
-	if d, err := intel.Normalise(intel.Domain, s); err == nil && d == s {
-		return intel.Domain, s, true
-	}
-	return "", "", false
+	return intel.Domain, s, true
 }
 
 // isIPv4 reports whether s is a dotted quad netip.ParseAddr accepts (no

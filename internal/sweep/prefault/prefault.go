@@ -1,0 +1,52 @@
+package prefault
+
+import "unsafe"
+
+// Step is how much Ahead prefaults at a time: 2 MiB.
+const Step = 2 << 20
+
+// Make returns make([]T, n) with its memory prefaulted.
+func Make[T any](n int) []T {
+	s := make([]T, n)
+	Range(s, 0, n)
+	return s
+}
+
+// MakeCap returns make([]T, 0, n) with its memory prefaulted.
+func MakeCap[T any](n int) []T {
+	s := make([]T, 0, n)
+	Range(s, 0, n)
+	return s
+}
+
+// Range prefaults the memory of elements from to to (exclusive) of the
+// array under s; both are clipped to cap(s).
+func Range[T any](s []T, from, to int) {
+	to = min(to, cap(s))
+	if from >= to {
+		return
+	}
+	var zero T
+	size := unsafe.Sizeof(zero)
+	base := unsafe.Pointer(unsafe.SliceData(s[:cap(s)]))
+	populate(unsafe.Add(base, uintptr(from)*size), uintptr(to-from)*size)
+}
+
+// Ahead prefaults the next Step bytes of the array under s from element
+// mark on, when len(s) has reached mark, and returns the new mark. Call it
+// before appending to a slice that grows into memory reserved by a large
+// capacity:
+//
+//	if len(s) >= mark {
+//		mark = prefault.Ahead(s, mark)
+//	}
+func Ahead[T any](s []T, mark int) int {
+	if len(s) < mark {
+		return mark
+	}
+	var zero T
+	n := max(Step/int(max(unsafe.Sizeof(zero), 1)), 1)
+	next := max(mark, len(s)) + n
+	Range(s, len(s), next)
+	return next
+}
