@@ -13,7 +13,9 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
+	"slices"
 	"sort"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -153,7 +155,7 @@ func loadSweepSet(ctx context.Context, stderr io.Writer, files []string, jobs in
 			return nil, fmt.Errorf("load intel: %w", err)
 		}
 		trimmed := bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")))
-		list := len(trimmed) > 0 && trimmed[0] != '{' && trimmed[0] != '[' && utf8.Valid(data) && bytes.IndexByte(data, 0) < 0
+		list := len(trimmed) > 0 && trimmed[0] != '{' && trimmed[0] != '[' && isText(data, jobs)
 		var unsupported int
 		if list {
 			// Cut the list into parts read and indexed on their own
@@ -199,6 +201,32 @@ func loadSweepSet(ctx context.Context, stderr io.Writer, files []string, jobs in
 	}
 	set := b.Set()
 	return set, nil
+}
+
+// isText reports whether data is UTF-8 without NUL bytes, checking parts
+// of it (cut after a newline, so no character is split) on up to jobs
+// goroutines.
+func isText(data []byte, jobs int) bool {
+	parts := max(1, min(jobs, len(data)>>20))
+	ok := make([]bool, parts)
+	var wg sync.WaitGroup
+	start := 0
+	for k := range parts {
+		end := len(data)
+		if k < parts-1 {
+			end = max(len(data)*(k+1)/parts, start)
+			if i := bytes.IndexByte(data[end:], '\n'); i >= 0 {
+				end += i + 1
+			} else {
+				end = len(data)
+			}
+		}
+		part := data[start:end]
+		start = end
+		wg.Go(func() { ok[k] = utf8.Valid(part) && bytes.IndexByte(part, 0) < 0 })
+	}
+	wg.Wait()
+	return !slices.Contains(ok, false)
 }
 
 // readPrefaulted is os.ReadFile into memory prefaulted in one go (see

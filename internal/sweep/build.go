@@ -153,9 +153,18 @@ func finish(parts []*part) *Set {
 	wg.Wait()
 
 	// Drop the duplicates: renumber the records.
-	var remap []int32
+	var rn *renumbering
 	if slices.Contains(dead, true) {
-		remap = prefault.Make[int32](s.n)
+		rn = &renumbering{}
+		ndead := 0
+		for _, d := range dead {
+			if d {
+				ndead++
+			}
+		}
+		if ndead > 1<<16 {
+			rn.table = prefault.Make[int32](s.n)
+		}
 		kept := 0
 		segs := s.segs[:0]
 		for _, g := range s.segs {
@@ -164,11 +173,17 @@ func finish(parts []*part) *Set {
 			for i := range g.recs {
 				n := g.base + int32(i)
 				if dead[n] {
-					remap[n] = -1
+					if rn.table != nil {
+						rn.table[n] = -1
+					} else {
+						rn.gone = append(rn.gone, n)
+					}
 					s.stats.ByType[s.metas[g.recs[i].meta].typ]--
 					continue
 				}
-				remap[n] = int32(kept)
+				if rn.table != nil {
+					rn.table[n] = int32(kept)
+				}
 				g.recs[k] = g.recs[i]
 				if g.ids != nil {
 					g.ids[k] = g.ids[i]
@@ -204,7 +219,7 @@ func finish(parts []*part) *Set {
 		strRefs           [nStr][]int32
 	)
 	wg.Go(func() {
-		keys, refs, lists, vals, shared := buildRefs(v4, remap, nil)
+		keys, refs, lists, vals, shared := buildRefs(v4, rn, nil)
 		v4 = nil
 		v4lists, v4vals, v4shared = lists, vals, shared
 		s.v4 = newKeyIndex(keys, refs)
@@ -216,7 +231,7 @@ func finish(parts []*part) *Set {
 	wg.Go(func() {
 		for k := range nStr {
 			same := func(a, b int32) bool { return string(s.valueBytes(a)) == string(s.valueBytes(b)) }
-			keys, refs, lists, vals, shared := buildRefs(strs[k], remap, same)
+			keys, refs, lists, vals, shared := buildRefs(strs[k], rn, same)
 			strs[k] = nil
 			for i, r := range refs {
 				if r < 0 {
@@ -255,8 +270,8 @@ func finish(parts []*part) *Set {
 	for k := range nStr {
 		s.stats.Values += strVals[k]
 	}
-	s.buildV6(v6, remap)
-	s.buildCIDR(cidrs, remap)
+	s.buildV6(v6, rn)
+	s.buildCIDR(cidrs, rn)
 	s.stats.Indicators = s.n
 	s.stats.Rejected = len(s.rejected)
 	return s
@@ -306,11 +321,10 @@ func (s *Set) markDead(dead []bool, e []uint64, same func(a, b int32) bool) {
 
 // buildRefs turns sorted entries into an index's keys and refs, with the
 // posting lists of values several indicators share (refs ^i name lists[i]
-// of those returned). Indicators are renumbered by remap (-1: dropped)
-// when it is not nil. same tells values with equal keys apart (nil: equal
-// keys are equal values). It also returns the number of distinct values
-// and of those shared.
-func buildRefs(e []uint64, remap []int32, same func(a, b int32) bool) (keys []uint32, refs []int32, lists [][]int32, vals, shared int) {
+// of those returned). Indicators are renumbered by rn. same tells values
+// with equal keys apart (nil: equal keys are equal values). It also
+// returns the number of distinct values and of those shared.
+func buildRefs(e []uint64, rn *renumbering, same func(a, b int32) bool) (keys []uint32, refs []int32, lists [][]int32, vals, shared int) {
 	if len(e) == 0 {
 		return nil, nil, nil, 0, 0
 	}
@@ -325,9 +339,7 @@ func buildRefs(e []uint64, remap []int32, same func(a, b int32) bool) (keys []ui
 		}
 		if j-i == 1 {
 			n := int32(uint32(e[i]))
-			if remap != nil {
-				n = remap[n]
-			}
+			n = rn.at(n)
 			if n >= 0 {
 				keys = append(keys, k)
 				refs = append(refs, n)
@@ -341,9 +353,7 @@ func buildRefs(e []uint64, remap []int32, same func(a, b int32) bool) (keys []ui
 		run = run[:0]
 		for _, x := range e[i:j] {
 			n := int32(uint32(x))
-			if remap != nil {
-				n = remap[n]
-			}
+			n = rn.at(n)
 			if n >= 0 {
 				run = append(run, n)
 			}
@@ -377,7 +387,7 @@ func buildRefs(e []uint64, remap []int32, same func(a, b int32) bool) (keys []ui
 }
 
 // buildV6 builds the IPv6 map from sorted entries.
-func (s *Set) buildV6(v6 []v6entry, remap []int32) {
+func (s *Set) buildV6(v6 []v6entry, rn *renumbering) {
 	s.v6 = make(map[[16]byte]int32, len(v6))
 	for i := 0; i < len(v6); {
 		j := i + 1
@@ -387,9 +397,7 @@ func (s *Set) buildV6(v6 []v6entry, remap []int32) {
 		var group []int32
 		for _, e := range v6[i:j] {
 			n := e.n
-			if remap != nil {
-				n = remap[n]
-			}
+			n = rn.at(n)
 			if n >= 0 {
 				group = append(group, n)
 			}
@@ -414,7 +422,7 @@ func (s *Set) buildV6(v6 []v6entry, remap []int32) {
 // longest-prefix lookup finds every containing CIDR. Prefixes come sorted
 // by address and length, so each one's supernets are on a stack when it
 // comes up. It also sets the IPv4 filter's ranges.
-func (s *Set) buildCIDR(cidrs []cidrEntry, remap []int32) {
+func (s *Set) buildCIDR(cidrs []cidrEntry, rn *renumbering) {
 	if len(cidrs) == 0 {
 		return
 	}
@@ -434,9 +442,7 @@ func (s *Set) buildCIDR(cidrs []cidrEntry, remap []int32) {
 		own = own[:0]
 		for _, e := range cidrs[i:j] {
 			n := e.n
-			if remap != nil {
-				n = remap[n]
-			}
+			n = rn.at(n)
 			if n >= 0 {
 				own = append(own, n)
 			}
@@ -507,4 +513,28 @@ func parseIPv4Key[T string | []byte](p T) (uint32, bool) {
 		}
 	}
 	return a, k == 4
+}
+
+// renumbering maps the numbers indicators had before duplicates were
+// dropped to their numbers after. The nil *renumbering changes nothing.
+type renumbering struct {
+	gone  []int32 // the dropped numbers, ascending, when there are few
+	table []int32 // old to new (-1: dropped), when there are many
+}
+
+// at returns the new number of indicator n, or -1 if it was dropped.
+// With few dropped it searches a list that stays in the CPU cache instead
+// of reading a table of every indicator at random.
+func (rn *renumbering) at(n int32) int32 {
+	switch {
+	case rn == nil:
+		return n
+	case rn.table != nil:
+		return rn.table[n]
+	}
+	i, found := slices.BinarySearch(rn.gone, n)
+	if found {
+		return -1
+	}
+	return n - int32(i)
 }

@@ -161,3 +161,46 @@ func TestBuilderSegments(t *testing.T) {
 		}
 	}
 }
+
+// Duplicates are dropped and the rest renumbered alike whether there are
+// few of them or very many (a table instead of a list of the dropped).
+func TestAddDerivedManyDuplicates(t *testing.T) {
+	for _, n := range []int{5000, 70000} {
+		gen := genIndicators(n, 8)
+		b := sweep.NewBuilder(0)
+		for round := range 2 {
+			for i := range gen {
+				if round == 1 && i%2 == 1 && n < 10000 {
+					continue // few duplicates: only every other value again
+				}
+				ind := gen[i]
+				ind.ID, ind.Source, ind.Indicates = "", "list", nil
+				b.AddDerived(&ind)
+			}
+		}
+		s := b.Set()
+		var want []string // the distinct values, in order
+		seen := map[string]bool{}
+		for _, ind := range gen {
+			if k := string(ind.Type) + " " + ind.Value; !seen[k] {
+				seen[k] = true
+				want = append(want, ind.Value)
+			}
+		}
+		if s.Len() != len(want) {
+			t.Fatalf("%d values added twice or more: Len() = %d, want %d", n, s.Len(), len(want))
+		}
+		for _, i := range []int{0, n / 3, len(want) - 1} {
+			if got := s.Indicator(int32(i)); got.Value != want[i] {
+				t.Errorf("%d values: Indicator(%d).Value = %q, want %q", n, i, got.Value, want[i])
+			}
+		}
+		for _, ev := range genEvents(500, gen, 50, 2) {
+			for _, m := range s.Match(&ev, nil) {
+				if m.Indicator < 0 || int(m.Indicator) >= n {
+					t.Fatalf("%d values: match of indicator %d, out of range", n, m.Indicator)
+				}
+			}
+		}
+	}
+}

@@ -270,30 +270,17 @@ func fastLine(s string) (t intel.Type, v string, ok bool) {
 	if len(s) == 0 || len(s) > 253 {
 		return "", "", false
 	}
-	// One pass: the character classes, and the labels as intel.Normalise
-	// checks a domain's (1 to 63 characters, the last not all digits).
-	digits, hex, dots := true, true, false
-	label, labelDigits, labelsOK := 0, true, true
+	// The character classes first (one table lookup a byte), then the
+	// labels of what may be a name.
+	var cl uint8
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case '0' <= c && c <= '9':
-		case 'a' <= c && c <= 'f':
-			digits, labelDigits = false, false
-		case 'g' <= c && c <= 'z', c == '-', c == '_':
-			digits, hex, labelDigits = false, false, false
-		case c == '.':
-			hex, dots = false, true
-			if label == 0 || label > 63 {
-				labelsOK = false
-			}
-			label, labelDigits = 0, true
-			continue
-		default:
+		c := class[s[i]]
+		if c == 0 {
 			return "", "", false
 		}
-		label++
+		cl |= c
 	}
+	digits, hex, dots := cl&(cHex|cName) == 0, cl&(cName|cDot) == 0, cl&cDot != 0
 	if digits && dots {
 		if !isIPv4(s) {
 			return "", "", false // "1.2.3" and the like: ParseLine says what
@@ -311,13 +298,54 @@ func fastLine(s string) (t intel.Type, v string, ok bool) {
 		}
 	}
 	// A name ParseLine takes as it is: Detect sends it to
-	// Normalise(Domain), which would change nothing. Anything that may be
-	// refanged ("hxxp...") or trimmed (dots at the ends) is left to it.
-	if !dots || !labelsOK || label == 0 || label > 63 || labelDigits || strings.HasPrefix(s, "hxxp") || s[0] == '.' {
+	// Normalise(Domain), which would change nothing (labels of 1 to 63
+	// characters, the last not all digits). Anything that may be refanged
+	// ("hxxp...") or trimmed (dots at the ends) is left to it.
+	if !dots || strings.HasPrefix(s, "hxxp") {
+		return "", "", false
+	}
+	label, labelDigits := 0, true
+	for i := 0; i < len(s); i++ {
+		if s[i] == '.' {
+			if label == 0 || label > 63 {
+				return "", "", false
+			}
+			label, labelDigits = 0, true
+			continue
+		}
+		label++
+		if class[s[i]]&(cHex|cName) != 0 {
+			labelDigits = false
+		}
+	}
+	if label == 0 || label > 63 || labelDigits {
 		return "", "", false
 	}
 	return intel.Domain, s, true
 }
+
+// Character classes of fastLine: what is not in one sends a line to
+// ParseLine.
+const (
+	cDigit = 1 << iota // 0-9
+	cHex               // a-f
+	cName              // g-z, '-', '_'
+	cDot               // '.'
+)
+
+var class = func() (t [256]uint8) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = cDigit
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = cName
+	}
+	for c := 'a'; c <= 'f'; c++ {
+		t[c] = cHex
+	}
+	t['-'], t['_'], t['.'] = cName, cName, cDot
+	return t
+}()
 
 // isIPv4 reports whether s is a dotted quad netip.ParseAddr accepts (no
 // leading zeros, each part at most 255), which is then also its

@@ -33,7 +33,8 @@ func Range[T any](s []T, from, to int) {
 }
 
 // Ahead prefaults the next Step bytes of the array under s from element
-// mark on, when len(s) has reached mark, and returns the new mark. Call it
+// mark on, when len(s) has reached mark, and returns the new mark, at most
+// cap(s) (so a slice that is full has reached its mark). Call it
 // before appending to a slice that grows into memory reserved by a large
 // capacity:
 //
@@ -46,7 +47,7 @@ func Ahead[T any](s []T, mark int) int {
 	}
 	var zero T
 	n := max(Step/int(max(unsafe.Sizeof(zero), 1)), 1)
-	next := max(mark, len(s)) + n
+	next := min(max(mark, len(s))+n, cap(s))
 	Range(s, len(s), next)
 	return next
 }

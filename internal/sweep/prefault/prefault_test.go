@@ -26,11 +26,14 @@ func TestPrefault(t *testing.T) {
 	for i := range 1 << 20 {
 		if len(s[:i]) >= mark {
 			next := prefault.Ahead(s[:i], mark)
-			if next <= i {
-				t.Fatalf("Ahead(len %d, mark %d) = %d, want beyond the length", i, mark, next)
+			if next <= i || next > cap(s) {
+				t.Fatalf("Ahead(len %d, mark %d) = %d, want beyond the length, within the capacity %d", i, mark, next, cap(s))
 			}
 			mark = next
 		}
+	}
+	if got := prefault.Ahead(s, 0); got != cap(s) {
+		t.Errorf("Ahead(full slice, 0) = %d, want its capacity %d", got, cap(s))
 	}
 	if got := prefault.Ahead(s[:10], 100); got != 100 {
 		t.Errorf("Ahead(len 10, mark 100) = %d, want 100 (not reached)", got)
