@@ -17,7 +17,7 @@ import (
 const (
 	SectorCommercial = "commercial" // companies whose secrets give competitive advantage
 	SectorGovernment = "government" // government bodies: national-security targets
-	SectorDualUse    = "dual-use"   // defense contractors, aerospace, telecommunications, critical infrastructure
+	SectorDualUse    = "dual-use"   // defense contractors, aerospace, telecommunications, energy and other critical infrastructure
 	SectorUnknown    = "unknown"
 )
 
@@ -29,7 +29,7 @@ func SectorClass(sector string) string {
 		return SectorUnknown
 	case org.IsGovernment(sector):
 		return SectorGovernment
-	case sector == "defense" || sector == "aerospace" || sector == "telecommunications" ||
+	case sector == "defense" || sector == "aerospace" || sector == "telecommunications" || sector == "energy" ||
 		sector == "communications" || sector == "infrastructure" || strings.HasPrefix(sector, "infrastructure-"):
 		return SectorDualUse
 	case org.ValidSector(sector):
@@ -56,56 +56,87 @@ var (
 	}
 )
 
-// Assess judges what an intrusion was for, from the victim's sector, what
-// was taken (words in file names and URL paths, weighed by how far the
-// intrusion got), the actor's history (its target sectors; used only when
-// the intrusion is attributed or no attribution was made) and the
-// exfiltration status. Government-national victims are national-security
-// targets; dual-use victims (defense, aerospace, telecommunications,
-// critical infrastructure, state-owned firms) lean mixed or undetermined.
+// Weights of the evidence Assess adds up, in log-odds of economic against
+// national-security intent (positive: economic).
+const (
+	wCommercial   = 1.5  // victim in a commercial sector
+	wGovernment   = -3.0 // victim a national government body
+	wLocalGov     = -2.0 // other government bodies
+	wPolicy       = -1.5 // think tanks and other non-profits: political intelligence
+	wEducation    = -0.5 // universities: research, but also policy and people
+	wMission      = 3.0  // times the actor's mission, from -1 (state secrets) to +1 (commerce)
+	wWord         = 1.2  // per word in what was taken (at most maxWords of each kind)
+	maxWords      = 3
+	undecidedBand = 0.3 // |score| below this with nothing taken to read is undetermined
+)
+
+// Assess judges what an intrusion was for by adding up evidence in
+// log-odds: the victim's sector (commercial companies hold the secrets
+// that give competitive advantage, governments and think tanks the ones
+// states want; defense, aerospace, energy and other dual-use sectors say
+// nothing by themselves), the actor's mission read from its known targets
+// (used when the intrusion is attributed, or no attribution was made), and
+// the words of what was taken or reached (file names and URL paths,
+// weighed by how far the intrusion got). The sign gives economic or
+// national-security; words of both kinds in balance give mixed; no
+// evidence gives undetermined.
 func Assess(in intrusion.Intrusion, victim org.Organisation, attr attribution.Result, actor *intel.Actor) Assessment {
 	a := Assessment{IntrusionID: in.ID}
-	var econ, natsec float64
+	var score float64
 	reason := func(format string, args ...any) { a.Reasons = append(a.Reasons, fmt.Sprintf(format, args...)) }
+	evidence := false
 
 	class := SectorClass(victim.Sector)
-	dual := class == SectorDualUse || victim.StateOwned
 	switch {
 	case victim.StateOwned:
-		econ++
-		natsec++
-		reason("victim %s is state-owned (%s): a dual-use target", orgName(victim), orDash(victim.Sector))
-	case class == SectorCommercial:
-		econ += 2
-		reason("victim %s is in a commercial sector (%s)", orgName(victim), victim.Sector)
+		reason("victim %s is state-owned (%s): a dual-use target, commercial and state secrets both live there", orgName(victim), orDash(victim.Sector))
+	case victim.Sector == "government-national" || victim.Sector == "government":
+		score += wGovernment
+		evidence = true
+		reason("victim %s is a national government body (%s): state secrets (%+.1f)", orgName(victim), victim.Sector, wGovernment)
 	case class == SectorGovernment:
-		natsec += 2
-		reason("victim %s is a government body (%s)", orgName(victim), victim.Sector)
+		score += wLocalGov
+		evidence = true
+		reason("victim %s is a government body (%s) (%+.1f)", orgName(victim), victim.Sector, wLocalGov)
+	case victim.Sector == "non-profit":
+		score += wPolicy
+		evidence = true
+		reason("victim %s is a non-profit (think tanks hold political intelligence) (%+.1f)", orgName(victim), wPolicy)
+	case victim.Sector == "education":
+		score += wEducation
+		evidence = true
+		reason("victim %s is a university or school: research, but also policy and people (%+.1f)", orgName(victim), wEducation)
+	case class == SectorCommercial:
+		score += wCommercial
+		evidence = true
+		reason("victim %s is in a commercial sector (%s) (%+.1f)", orgName(victim), victim.Sector, wCommercial)
 	case class == SectorDualUse:
-		econ++
-		natsec++
 		reason("victim %s is in a dual-use sector (%s): commercial and state secrets both live there", orgName(victim), victim.Sector)
 	default:
 		reason("victim sector unknown")
 	}
 
 	// What was taken, or reached.
-	factor, how := 0.5, "reached (not shown taken)"
+	factor, how := 0.6, "reached (not shown taken)"
 	switch in.Status {
 	case intrusion.Exfiltrated:
 		factor, how = 1, fmt.Sprintf("taken (%d bytes sent out)", in.BytesOut)
 	case intrusion.Prevented:
-		factor, how = 0.25, "targeted (the intrusion was prevented)"
+		factor, how = 0.3, "targeted (the intrusion was prevented)"
 	}
 	ew, nw, taken := scanTaken(in)
 	a.Taken = taken
+	econWords := wWord * factor * float64(min(len(ew), maxWords))
+	natWords := wWord * factor * float64(min(len(nw), maxWords))
 	if len(ew) > 0 {
-		econ += factor * float64(min(len(ew), 3))
-		reason("files or paths %s suggest commercial secrets (%s)", how, strings.Join(ew, ", "))
+		score += econWords
+		evidence = true
+		reason("files or paths %s suggest commercial secrets (%s) (%+.1f)", how, strings.Join(ew, ", "), econWords)
 	}
 	if len(nw) > 0 {
-		natsec += factor * float64(min(len(nw), 3))
-		reason("files or paths %s suggest state secrets (%s)", how, strings.Join(nw, ", "))
+		score -= natWords
+		evidence = true
+		reason("files or paths %s suggest state secrets (%s) (%+.1f)", how, strings.Join(nw, ", "), -natWords)
 	}
 	if len(ew) == 0 && len(nw) == 0 {
 		reason("nothing in the matched events shows what was sought or taken")
@@ -117,7 +148,7 @@ func Assess(in intrusion.Intrusion, victim org.Organisation, attr attribution.Re
 		reason("the intrusion was detected and prevented: nothing was shown taken")
 	}
 
-	// The actor's history.
+	// The actor's mission, read from its known targets.
 	useActor := actor != nil && (attr.Attributed || len(attr.Candidates) == 0)
 	switch {
 	case actor == nil && attr.Attributed:
@@ -127,69 +158,48 @@ func Assess(in intrusion.Intrusion, victim org.Organisation, attr attribution.Re
 	case !useActor:
 		reason("unattributed: %s's history is not used", actor.Name)
 	default:
-		c, g := 0, 0
-		for _, s := range actor.TargetSectors {
-			switch SectorClass(strings.ToLower(s)) {
-			case SectorCommercial:
-				c++
-			case SectorGovernment:
-				g++
-			case SectorDualUse:
-				if s == "defense" {
-					g++
-				}
-			}
-		}
+		m, c, g := Mission(actor.TargetSectors)
 		switch {
-		case c == 0 && g == 0:
+		case c+g == 0:
 			reason("%s has no recorded target sectors", actor.Name)
-		case c > g:
-			econ++
-			reason("%s's known targets are mostly commercial (%d of %d sectors: %s)", actor.Name, c, len(actor.TargetSectors), strings.Join(actor.TargetSectors, ", "))
-		case g > c:
-			natsec++
-			reason("%s's known targets are mostly government and defense (%d of %d sectors: %s)", actor.Name, g, len(actor.TargetSectors), strings.Join(actor.TargetSectors, ", "))
 		default:
-			econ += 0.5
-			natsec += 0.5
-			reason("%s's known targets are both commercial and governmental (%s)", actor.Name, strings.Join(actor.TargetSectors, ", "))
+			w := wMission * m
+			score += w
+			evidence = true
+			what := "both commercial and state targets"
+			switch {
+			case m >= 0.3:
+				what = "mostly commercial targets"
+			case m <= -0.3:
+				what = "mostly state targets (government, defense, policy)"
+			}
+			reason("%s's known targets (%s) are %s: mission %+.2f (%+.1f)", actor.Name, strings.Join(actor.TargetSectors, ", "), what, m, w)
 		}
 	}
 
-	a.EconomicScore, a.NationalSecurityScore = econ, natsec
-	margin := econ - natsec
-	conf := 35 + 12*min(math.Abs(margin), 4)
+	a.EconomicScore, a.NationalSecurityScore = max(score, 0), max(-score, 0)
+	// Balanced words of both kinds in what was taken: both were sought.
+	balanced := len(ew) > 0 && len(nw) > 0 && math.Abs(econWords-natWords) < 1.5*wWord && in.Status == intrusion.Exfiltrated
 	switch {
-	case victim.Sector == "government-national":
-		a.Class = NationalSecurity
-		conf = 85
-		reason("an intrusion into a national government is national-security collection, whatever else it took")
-	case dual:
-		switch {
-		case math.Abs(margin) >= 2:
-			a.Class = pick(margin)
-			conf -= 15
-		case econ >= 1.5 && natsec >= 1.5:
-			a.Class, conf = Mixed, 45
-		default:
-			a.Class, conf = Undetermined, 25
-		}
-	case econ >= 2 && natsec >= 2 && math.Abs(margin) < 2.5:
-		a.Class, conf = Mixed, 45
-	case econ >= 2 && margin >= 1.5:
+	case balanced:
+		a.Class = Mixed
+		reason("what was taken holds both commercial and state secrets: mixed")
+	case !evidence || math.Abs(score) < undecidedBand:
+		a.Class = Undetermined
+		reason("too little evidence either way (score %+.1f): undetermined", score)
+	case score > 0:
 		a.Class = Economic
-	case natsec >= 2 && margin <= -1.5:
-		a.Class = NationalSecurity
 	default:
-		a.Class, conf = Undetermined, 20
+		a.Class = NationalSecurity
 	}
+	// Confidence: the logistic of the score, from 50 (a coin toss) up.
+	conf := 100 / (1 + math.Exp(-math.Abs(score)))
 	switch a.Class {
 	case Mixed:
-		reason("evidence points both ways (economic %.1f, national-security %.1f): mixed", econ, natsec)
+		conf = 45
 	case Undetermined:
-		reason("too little evidence either way (economic %.1f, national-security %.1f): undetermined", econ, natsec)
-	}
-	if a.Class == Economic || a.Class == NationalSecurity {
+		conf = 20
+	default:
 		if in.Status != intrusion.Exfiltrated && len(a.Taken) == 0 {
 			conf -= 10
 		}
@@ -202,11 +212,27 @@ func Assess(in intrusion.Intrusion, victim org.Organisation, attr attribution.Re
 	return a
 }
 
-func pick(margin float64) Class {
-	if margin > 0 {
-		return Economic
+// Mission reads an actor's mission from its known target sectors: from -1
+// (only state targets: government, defense, non-profits) to +1 (only
+// commercial ones), with dual-use sectors counting half to each side. It
+// also returns the commercial and state counts.
+func Mission(sectors []string) (m, commercial, state float64) {
+	for _, s := range sectors {
+		s = strings.ToLower(strings.TrimSpace(s))
+		switch {
+		case s == "defense" || s == "non-profit" || SectorClass(s) == SectorGovernment:
+			state++
+		case SectorClass(s) == SectorCommercial && s != "education" && s != "energy":
+			commercial++
+		case s != "":
+			commercial += 0.5
+			state += 0.5
+		}
 	}
-	return NationalSecurity
+	if commercial+state == 0 {
+		return 0, 0, 0
+	}
+	return (commercial - state) / (commercial + state), commercial, state
 }
 
 // scanTaken collects the intent words in the intrusion's file names and
@@ -225,11 +251,13 @@ func scanTaken(in intrusion.Intrusion) (econ, natsec, taken []string) {
 			if err != nil {
 				continue
 			}
+			// Only documents and archives are what was taken: a C2
+			// script's name ("/policy.php") says nothing about it.
 			p := u.Path
 			if u.RawQuery != "" {
 				p += "?" + u.RawQuery
 			}
-			if p != "" && p != "/" {
+			if p != "" && p != "/" && namesDocument(p) {
 				texts = append(texts, p)
 			}
 		}
@@ -250,6 +278,30 @@ func scanTaken(in intrusion.Intrusion) (econ, natsec, taken []string) {
 	slices.Sort(econ)
 	slices.Sort(natsec)
 	return slices.Compact(econ), slices.Compact(natsec), taken
+}
+
+// documentExts are the extensions of documents and archives: what is
+// taken, as opposed to the scripts and pages a C2 channel requests.
+var documentExts = []string{
+	".7z", ".cad", ".csv", ".doc", ".docx", ".dwg", ".gz", ".igs", ".msg", ".pdf", ".ppt", ".pptx", ".pst",
+	".rar", ".rtf", ".step", ".stp", ".tar", ".txt", ".xls", ".xlsx", ".zip",
+}
+
+// namesDocument reports whether a URL path or query names a document or an
+// archive.
+func namesDocument(p string) bool {
+	p = strings.ToLower(p)
+	if dec, err := url.PathUnescape(p); err == nil {
+		p = dec
+	}
+	for tok := range strings.FieldsFuncSeq(p, func(r rune) bool { return r == '/' || r == '?' || r == '&' || r == '=' }) {
+		for _, ext := range documentExts {
+			if strings.HasSuffix(tok, ext) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // words returns the vocabulary words found among the tokens of s.
