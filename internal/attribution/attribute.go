@@ -25,6 +25,11 @@ const Threshold = 0.5
 // never name an actor on their own.
 const MinTechnical = 0.3
 
+// ContestServers is how many servers of its own (not shared with another
+// actor in intel, strong enough to name it) each of two candidates must
+// have for an intrusion to be contested and left unattributed.
+const ContestServers = 2
+
 // MaxConfidence is the highest STIX confidence an attribution gets: the
 // evidence is indirect, so it stays short of certainty.
 const MaxConfidence = 99
@@ -146,7 +151,23 @@ func summarise(cs []Candidate, evs map[string]*Evidence, unlinked int) (bool, st
 	var b strings.Builder
 	attributed := top.Score >= Threshold
 	weak := attributed && evs[top.ActorID] != nil && evs[top.ActorID].technical() < MinTechnical
+	// Two actors each with servers of their own in one intrusion: two
+	// compromises on one host, or one actor borrowing another's
+	// infrastructure. Either way the evidence does not name one.
+	var rival *Candidate
+	if attributed && !weak && evs[top.ActorID] != nil && evs[top.ActorID].Servers >= ContestServers {
+		for i := range cs[1:] {
+			if e := evs[cs[1+i].ActorID]; e != nil && e.Servers >= ContestServers {
+				rival = &cs[1+i]
+				break
+			}
+		}
+	}
 	switch {
+	case rival != nil:
+		attributed = false
+		fmt.Fprintf(&b, "Unattributed: %s (%.2f) and %s (%.2f) each have servers of their own here (%d and %d): two intrusions on the same hosts, or shared infrastructure; the evidence does not name one.",
+			top.ActorName, top.Score, rival.ActorName, rival.Score, evs[top.ActorID].Servers, evs[rival.ActorID].Servers)
 	case weak:
 		attributed = false
 		fmt.Fprintf(&b, "Unattributed: %s has probability %.2f, but nothing of its own infrastructure or malware is strong enough (%.2f, at least %.2f needed): shared indicators, malware families, timing and victimology corroborate but do not name an actor.",
@@ -165,12 +186,24 @@ func summarise(cs []Candidate, evs map[string]*Evidence, unlinked int) (bool, st
 		fmt.Fprintf(&b, "Unattributed: the best candidate, %s, has probability %.2f, below the %.2f threshold.", top.ActorName, top.Score, Threshold)
 	}
 	// Evidence pointing elsewhere: a kind strong for a rival but not for the top.
-	topW := groupWeights(top)
-	for _, c := range cs[1:] {
-		for _, g := range sortedKeys(groupWeights(c)) {
-			if w := groupWeights(c)[g]; w >= 1 && topW[g] < 0.5 {
-				fmt.Fprintf(&b, " Conflicting evidence: %s points at %s instead (shared tooling or a false flag?).", g, c.ActorName)
+	// Evidence pointing elsewhere: indicators or malware that name a rival
+	// and not the top candidate.
+	topRefs := map[string]bool{}
+	for _, f := range top.Factors {
+		for _, r := range f.Refs {
+			topRefs[r] = true
+		}
+	}
+	for _, c := range cs[1:min(len(cs), 4)] {
+		kinds := map[string]bool{}
+		for _, f := range c.Factors {
+			technical := f.Kind == KindIndicator || f.Kind == KindShared || f.Kind == KindMalware
+			if technical && f.Weight >= 0.3 && len(f.Refs) > 0 && !topRefs[f.Refs[0]] {
+				kinds[group(f.Kind)] = true
 			}
+		}
+		for _, g := range sortedKeys(kinds) {
+			fmt.Fprintf(&b, " Conflicting evidence: %s points at %s instead (shared tooling or a false flag?).", g, c.ActorName)
 		}
 	}
 	if e := evs[top.ActorID]; e != nil {

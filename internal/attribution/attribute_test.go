@@ -187,8 +187,8 @@ func TestAttribute(t *testing.T) {
 			wantSummary: []string{"Attributed to Deep Panda", "Conflicting evidence: malware points at Red X"},
 		},
 		{
-			name: "malware tied to the group itself, at night",
-			in: build(t, weekendNights(2), nil, sDerusbi,
+			name: "malware tied to the group itself",
+			in: build(t, beijingHours(4), nil, sDerusbi,
 				sighting{"indicator--derusbi-2", "02" + derusbiHash[2:], intel.SHA256},
 				sighting{"indicator--derusbi-3", "0123456789abcdef0123456789abcdef", intel.MD5}),
 			victim:         org.Organisation{ID: "acme"},
@@ -501,5 +501,41 @@ func TestTimingAgainstVictimHours(t *testing.T) {
 	}
 	if w := timing(nyOffice, cn); w > -0.3 {
 		t.Errorf("New York office hours: timing weight %.3f for a Chinese actor, want <= -0.3 (looks like the victim's own staff)", w)
+	}
+}
+
+// Two actors with servers of their own in one intrusion (two compromises
+// on one host): the evidence names neither.
+func TestContested(t *testing.T) {
+	inds := slices.Clone(indicators)
+	for _, x := range []struct{ id, v, actor string }{
+		{"indicator--dp-2", "c2.panda.example", dp}, {"indicator--rx-1", "one.red.example", rx}, {"indicator--rx-2", "two.red.example", rx},
+	} {
+		inds = append(inds, intel.Indicator{ID: x.id, Type: intel.Domain, Value: x.v, Source: "bundle", Confidence: 90, Indicates: []string{x.actor}})
+	}
+	k := attribution.NewKnowledge(actors, inds, software, rels)
+	dom := func(id, v string) sighting { return sighting{id, v, intel.Domain} }
+	// Each event matches one server.
+	ss := []sighting{sDomain, dom("indicator--dp-2", "c2.panda.example"), dom("indicator--rx-1", "one.red.example"), dom("indicator--rx-2", "two.red.example")}
+	var hits []intrusion.Hit
+	for i, at := range beijingHours(20) {
+		s := ss[i%len(ss)]
+		hits = append(hits, intrusion.Hit{OrgID: "acme", Event: telemetry.Event{
+			Time: at, Kind: "http", SrcIP: netip.MustParseAddr("10.1.2.3"), DstIP: netip.MustParseAddr("203.0.113.5"),
+			Source: telemetry.Source{File: "eve.json", Line: int64(i + 1), Offset: int64(i * 100)},
+		}, Matches: []intrusion.Match{{Field: "domain", Value: s.value, IndicatorID: s.indicator, Type: string(s.typ), Indicator: s.value}}})
+	}
+	ins := intrusion.Group(hits, 0)
+	if len(ins) != 1 {
+		t.Fatalf("built %d intrusions, want 1", len(ins))
+	}
+	r := attribution.Attribute(ins[0], acme, k)
+	if r.Attributed || !strings.Contains(r.Summary, "each have servers of their own here (2 and 2)") {
+		t.Errorf("Attribute = attributed %v, %q; want unattributed as contested", r.Attributed, r.Summary)
+	}
+	// One of them alone is attributed.
+	r = attribution.Attribute(build(t, beijingHours(20), nil, sDomain, dom("indicator--dp-2", "c2.panda.example")), acme, k)
+	if top, ok := r.Top(); !ok || top.ActorID != dp {
+		t.Errorf("Deep Panda's servers alone: %q, want attributed to Deep Panda", r.Summary)
 	}
 }

@@ -20,8 +20,11 @@ type Evidence struct {
 	ActorName string
 	Sponsor   string // ISO alpha-2 of the assessed sponsor, "" if none
 	X         [NumFeatures]float64
-	items     []item
-	rec       *actorRec
+	// Servers counts the distinct servers of the actor's own (not shared)
+	// infrastructure strong enough to name it.
+	Servers int
+	items   []item
+	rec     *actorRec
 }
 
 // item is one piece of evidence for a candidate.
@@ -29,6 +32,7 @@ type item struct {
 	feat   Feature
 	kind   string  // Factor kind
 	raw    float64 // strength before the feature's aggregation
+	value  string  // the indicator's value, for indicator items
 	detail string
 	refs   []string
 }
@@ -90,8 +94,15 @@ func (k *Knowledge) Evidence(in intrusion.Intrusion, victim org.Organisation) (e
 			e.items = append(e.items, k.indicatorItem(s, ind, l, actors))
 		}
 	}
+	server := map[string]string{} // indicator id -> its server group's first id
+	for _, g := range in.Servers {
+		for _, id := range g {
+			server[id] = g[0]
+		}
+	}
 	for _, id := range sortedKeys(byActor) {
 		e := byActor[id]
+		e.onePerServer(server)
 		if it, ok := techniqueItem(in, e.rec); ok {
 			e.items = append(e.items, it)
 		}
@@ -99,10 +110,50 @@ func (k *Knowledge) Evidence(in intrusion.Intrusion, victim org.Organisation) (e
 			e.items = append(e.items, it)
 		}
 		e.items = append(e.items, victimItems(victim, e.rec)...)
+		e.Servers = e.ownServers(server)
 		e.aggregate()
 		evs = append(evs, e)
 	}
 	return evs, unlinked
+}
+
+// ownServers counts the distinct servers of the candidate's own (not
+// shared) infrastructure that are strong enough to name it.
+func (e *Evidence) ownServers(server map[string]string) int {
+	seen := map[string]bool{}
+	for _, it := range e.items {
+		if it.feat == FeatInfrastructure && it.kind == KindIndicator && it.raw >= MinTechnical && len(it.refs) > 0 {
+			seen[cmp.Or(server[it.refs[0]], it.refs[0])] = true
+		}
+	}
+	return len(seen)
+}
+
+// onePerServer counts the indicators of one server (a domain and the
+// address it resolved to, seen in the same events) once: the strongest
+// stands, the others add nothing.
+func (e *Evidence) onePerServer(server map[string]string) {
+	best := map[string]int{} // server -> index of its strongest item
+	for i, it := range e.items {
+		if it.feat == FeatMalware || len(it.refs) == 0 || server[it.refs[0]] == "" {
+			continue
+		}
+		k := fmt.Sprint(it.feat) + "|" + server[it.refs[0]]
+		if j, ok := best[k]; !ok || it.raw > e.items[j].raw {
+			best[k] = i
+		}
+	}
+	for i := range e.items {
+		it := &e.items[i]
+		if it.feat == FeatMalware || len(it.refs) == 0 || server[it.refs[0]] == "" {
+			continue
+		}
+		j := best[fmt.Sprint(it.feat)+"|"+server[it.refs[0]]]
+		if j != i {
+			it.raw = 0
+			it.detail += "; the same server as " + e.items[j].value + ", counted once"
+		}
+	}
 }
 
 // saturating features add their items' strengths as 1-exp(-sum): a second
@@ -229,7 +280,7 @@ func (k *Knowledge) indicatorItem(s intrusion.Sighting, ind intel.Indicator, l l
 	if len(notes) > 0 {
 		detail += "; " + strings.Join(notes, "; ")
 	}
-	return item{feat: feat, kind: kind, raw: w, detail: detail, refs: []string{s.IndicatorID}}
+	return item{feat: feat, kind: kind, raw: w, value: shortValue(ind.Value), detail: detail, refs: []string{s.IndicatorID}}
 }
 
 // staleness discounts an indicator seen outside its validity window, and

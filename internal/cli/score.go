@@ -15,7 +15,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pactwatch/pactwatch/internal/intel/load"
-	"github.com/pactwatch/pactwatch/internal/intrusion"
 	"github.com/pactwatch/pactwatch/internal/org"
 	"github.com/pactwatch/pactwatch/internal/pipeline"
 	"github.com/pactwatch/pactwatch/internal/score"
@@ -194,23 +193,15 @@ func (a *app) runScore(ctx context.Context, dir, keepDB string) (score.Report, e
 		bytes += s.Bytes
 	}
 	ingested := time.Since(start)
-	an, err := pipeline.Analyze(ctx, st, time.Duration(a.cfg.Window))
+	an, hits, member, err := pipeline.AnalyzeHits(ctx, st, time.Duration(a.cfg.Window))
 	if err != nil {
 		return score.Report{}, err
-	}
-	hits, err := st.Hits(ctx)
-	if err != nil {
-		return score.Report{}, err
-	}
-	grouped, member := intrusion.Assign(hits, time.Duration(a.cfg.Window))
-	if len(grouped) != len(an.Intrusions) {
-		return score.Report{}, fmt.Errorf("regrouping the hits gave %d intrusions, the analysis %d", len(grouped), len(an.Intrusions))
 	}
 	fmt.Fprintf(a.stderr, "score: %d files, %d events (%.0f MB), %d matched, ingested in %.1fs; %d intrusions analysed in %.1fs\n",
 		len(files.telemetry), events, float64(bytes)/1e6, matched, ingested.Seconds(), len(an.Intrusions), (time.Since(start) - ingested).Seconds())
 	return score.Score(score.Input{
 		Truth: truth, Hits: hits, Member: member,
-		Intrusions: grouped, Attributions: an.Attributions, Intents: an.Intents, Findings: an.Findings,
+		Intrusions: an.Intrusions, Attributions: an.Attributions, Intents: an.Intents, Findings: an.Findings,
 	})
 }
 

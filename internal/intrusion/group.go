@@ -44,11 +44,13 @@ const ActivitySlots = 7 * 48
 
 // Group turns hits into intrusions. Hits are grouped per organisation;
 // within one, two hits belong together when they share an anchor (the
-// connection, a host on the organisation's side, or an indicator few of
-// its hosts reach; see MaxAnchorHosts) and are at most window apart
-// (DefaultWindow if window <= 0); an intrusion is a connected run of such
-// hits, so a gap longer than window always starts a new one, and
-// concurrent unrelated activity stays apart.
+// connection, or a host on the organisation's side) and are at most
+// window apart (DefaultWindow if window <= 0), or when one host reaches
+// the same indicator again within PairWindowFactor windows; an intrusion
+// is a connected run of such hits. Concurrent unrelated activity (two
+// compromised hosts, benign visits from others) stays apart; so do two
+// actors meeting on one shared server. Indicators themselves do not tie
+// hosts together: that is attribution's business.
 //
 // A hit whose every indicator is widespread at the time (see Widespread:
 // many organisations reach it within days, as they reach shared hosting
@@ -234,28 +236,12 @@ func components(hits []Hit, idx, pos []int, window time.Duration, prev *prevalen
 		t  time.Time
 	}
 	bg := make([]bool, len(pos))
-	// How many of the organisation's hosts each indicator was seen with:
-	// one seen by few hosts (a C2 server, a lure) ties their events
-	// together; one many hosts reach ties nothing, or benign visits would
-	// swallow intrusions.
-	hosts := map[string]map[string]bool{}
 	for i, p := range pos {
 		h := &hits[idx[p]]
-		hs := hostAnchors(h)
 		bg[i] = len(h.Matches) > 0
 		for _, m := range h.Matches {
 			if !prev.widespread(m.IndicatorID, h.Event.Time) {
 				bg[i] = false
-			}
-			set := hosts[m.IndicatorID]
-			if set == nil {
-				set = map[string]bool{}
-				hosts[m.IndicatorID] = set
-			}
-			for _, a := range hs {
-				if len(set) <= MaxAnchorHosts {
-					set[a] = true
-				}
 			}
 		}
 	}
@@ -267,10 +253,16 @@ func components(hits []Hit, idx, pos []int, window time.Duration, prev *prevalen
 			as = append(as, "uid:"+h.Event.UID)
 		}
 		if !bg[i] {
-			as = append(as, hostAnchors(h)...)
+			hs := hostAnchors(h)
+			as = append(as, hs...)
 			for _, m := range h.Matches {
-				if len(hosts[m.IndicatorID]) <= MaxAnchorHosts && !prev.widespread(m.IndicatorID, h.Event.Time) {
-					as = append(as, "ind:"+m.IndicatorID)
+				if prev.widespread(m.IndicatorID, h.Event.Time) {
+					continue
+				}
+				// A host that goes on reaching the same server after a
+				// quiet spell is still the same compromise.
+				for _, a := range hs {
+					as = append(as, "pair:"+a+"|"+m.IndicatorID)
 				}
 			}
 			if len(as) == 0 {
@@ -278,7 +270,11 @@ func components(hits []Hit, idx, pos []int, window time.Duration, prev *prevalen
 			}
 		}
 		for _, a := range as {
-			if s, ok := last[a]; ok && h.Event.Time.Sub(s.t) <= window {
+			win := window
+			if strings.HasPrefix(a, "pair:") {
+				win = PairWindowFactor * window
+			}
+			if s, ok := last[a]; ok && h.Event.Time.Sub(s.t) <= win {
 				ra, rb := find(s.at), find(i)
 				if ra != rb {
 					parent[max(ra, rb)] = min(ra, rb)
@@ -311,9 +307,10 @@ func components(hits []Hit, idx, pos []int, window time.Duration, prev *prevalen
 	return comps, background
 }
 
-// MaxAnchorHosts is the most hosts of one organisation an indicator may be
-// seen with and still tie events into one intrusion.
-const MaxAnchorHosts = 3
+// PairWindowFactor stretches the window for one host reaching one
+// indicator again: beacons of a compromised host resume after a quiet
+// week, and that is still the same intrusion.
+const PairWindowFactor = 3
 
 // hostAnchors are the hosts that tie a hit to others of the same
 // intrusion: the event's endpoints that are not themselves matched
@@ -381,6 +378,7 @@ func build(hs []*Hit) Intrusion {
 		Activity:   make([]int, ActivitySlots),
 	}
 	sightings := map[string]*Sighting{}
+	servers := newUnion()
 	techniques := map[string]bool{}
 	files := map[string]bool{}
 	keepHead := MaxTimeline - MaxTimeline/5
@@ -405,6 +403,15 @@ func build(hs []*Hit) Intrusion {
 			}
 		}
 		slices.Sort(ids)
+		var infra []string
+		for _, m := range h.Matches {
+			if !isHashType(m.Type) {
+				infra = append(infra, m.IndicatorID)
+			}
+		}
+		for _, id := range infra[min(1, len(infra)):] {
+			servers.join(infra[0], id)
+		}
 		if i < keepHead || len(hs)-i <= MaxTimeline/5 || len(hs) <= MaxTimeline {
 			in.Timeline = append(in.Timeline, TimelineEntry{EventRef: ref, Kind: e.Kind, Summary: Summarise(e), Indicator: ids})
 		} else {
@@ -433,6 +440,7 @@ func build(hs []*Hit) Intrusion {
 	slices.SortFunc(in.Sightings, func(a, b Sighting) int {
 		return cmp.Or(a.FirstSeen.Compare(b.FirstSeen), strings.Compare(a.IndicatorID, b.IndicatorID))
 	})
+	in.Servers = servers.groups()
 	in.Techniques = sortedKeys(techniques, 0)
 	delete(files, "")
 	in.Files = sortedKeys(files, MaxFiles)
@@ -621,4 +629,167 @@ func short(h string) string {
 		return h
 	}
 	return h[:12] + "..."
+}
+
+func isHashType(t string) bool { return t == "md5" || t == "sha1" || t == "sha256" }
+
+// union joins strings into groups.
+type union struct{ parent map[string]string }
+
+func newUnion() *union { return &union{parent: map[string]string{}} }
+
+func (u *union) find(x string) string {
+	if _, ok := u.parent[x]; !ok {
+		u.parent[x] = x
+	}
+	for u.parent[x] != x {
+		u.parent[x] = u.parent[u.parent[x]]
+		x = u.parent[x]
+	}
+	return x
+}
+
+func (u *union) join(a, b string) {
+	ra, rb := u.find(a), u.find(b)
+	if ra != rb {
+		u.parent[max(ra, rb)] = min(ra, rb)
+	}
+}
+
+// groups returns the groups of two or more, each sorted, sorted by first member.
+func (u *union) groups() [][]string {
+	by := map[string][]string{}
+	for x := range u.parent {
+		r := u.find(x)
+		by[r] = append(by[r], x)
+	}
+	var out [][]string
+	for _, g := range by {
+		if len(g) > 1 {
+			slices.Sort(g)
+			out = append(out, g)
+		}
+	}
+	slices.SortFunc(out, func(a, b []string) int { return strings.Compare(a[0], b[0]) })
+	return out
+}
+
+// Merge joins intrusions of one organisation that share a key (the actor
+// they were attributed to, say) and an indicator that is not widespread,
+// and are at most window apart (DefaultWindow if window <= 0): one actor's
+// work on several hosts of one victim through the same servers, which
+// grouping by host keeps apart, is one intrusion. An empty key joins
+// nothing. It takes Assign's result and returns the same shapes: the
+// merged intrusions rebuilt from their hits, sorted by organisation and
+// start, and each hit's new index (-1 stays -1).
+func Merge(hits []Hit, ins []Intrusion, member []int, key []string, window time.Duration) ([]Intrusion, []int) {
+	if window <= 0 {
+		window = DefaultWindow
+	}
+	u := newUnion()
+	name := func(i int) string { return strconv.Itoa(i) }
+	for i := range ins {
+		u.find(name(i))
+	}
+	for i := range ins {
+		for j := i + 1; j < len(ins); j++ {
+			if ins[j].OrgID != ins[i].OrgID {
+				break // sorted by organisation
+			}
+			if key[i] == "" || key[i] != key[j] || !shareIndicator(ins[i], ins[j]) {
+				continue
+			}
+			gap := max(ins[j].Start.Sub(ins[i].End), ins[i].Start.Sub(ins[j].End))
+			if gap <= window {
+				u.join(name(i), name(j))
+			}
+		}
+	}
+	// Rebuild each group from its hits, in the hits' grouping order.
+	root := make([]string, len(ins))
+	for i := range ins {
+		root[i] = u.find(name(i))
+	}
+	groups := map[string][]int{} // root -> hit indexes
+	for h, m := range member {
+		if m >= 0 {
+			groups[root[m]] = append(groups[root[m]], h)
+		}
+	}
+	type built struct {
+		in   Intrusion
+		hits []int
+	}
+	var out []built
+	for r, hs := range groups {
+		members := 0
+		for i := range ins {
+			if root[i] == r {
+				members++
+			}
+		}
+		ptrs := make([]*Hit, 0, len(hs))
+		slices.SortStableFunc(hs, func(a, b int) int { return compareHits(&hits[a], &hits[b]) })
+		// Duplicates (the same event twice) count once, as in Assign.
+		var uniq []int
+		for k, h := range hs {
+			if k > 0 && hits[h].Event.Source.File != "" && compareHits(&hits[hs[k-1]], &hits[h]) == 0 {
+				continue
+			}
+			uniq = append(uniq, h)
+		}
+		for _, h := range uniq {
+			ptrs = append(ptrs, &hits[h])
+		}
+		var in Intrusion
+		if members == 1 {
+			in = ins[member[hs[0]]]
+		} else {
+			in = build(ptrs)
+			// Keep the prevalence grouping computed.
+			prev := map[string]int{}
+			for i := range ins {
+				if root[i] == r {
+					for _, s := range ins[i].Sightings {
+						prev[s.IndicatorID] = max(prev[s.IndicatorID], s.Prevalence)
+					}
+				}
+			}
+			for i := range in.Sightings {
+				in.Sightings[i].Prevalence = prev[in.Sightings[i].IndicatorID]
+			}
+		}
+		out = append(out, built{in, hs})
+	}
+	slices.SortFunc(out, func(a, b built) int {
+		return cmp.Or(strings.Compare(a.in.OrgID, b.in.OrgID), a.in.Start.Compare(b.in.Start), strings.Compare(a.in.ID, b.in.ID))
+	})
+	merged := make([]Intrusion, len(out))
+	newMember := make([]int, len(member))
+	for i := range newMember {
+		newMember[i] = -1
+	}
+	for i, b := range out {
+		merged[i] = b.in
+		for _, h := range b.hits {
+			newMember[h] = i
+		}
+	}
+	return merged, newMember
+}
+
+// shareIndicator reports whether two intrusions matched a common indicator
+// that was not widespread.
+func shareIndicator(a, b Intrusion) bool {
+	for _, x := range a.Sightings {
+		if x.Prevalence >= Widespread {
+			continue
+		}
+		for _, y := range b.Sightings {
+			if x.IndicatorID == y.IndicatorID {
+				return true
+			}
+		}
+	}
+	return false
 }

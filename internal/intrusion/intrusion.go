@@ -81,6 +81,11 @@ type Intrusion struct {
 	Techniques []string `json:"techniques,omitempty"`
 	// Files are file names the matched events carry, sorted, capped.
 	Files []string `json:"files,omitempty"`
+	// Servers groups the infrastructure indicators (addresses, domains,
+	// URLs: not file hashes) that matched together in one event, such as a
+	// domain and the address it resolved to: one server, which attribution
+	// counts once. Only groups of two or more are listed, each sorted.
+	Servers [][]string `json:"servers,omitempty"`
 	// Activity counts matched events per half hour of the week in UTC:
 	// ActivitySlots slots, slot 0 being Monday 00:00–00:30 UTC. Attribution
 	// reads working hours from it.

@@ -40,26 +40,51 @@ func Agreements(ctx context.Context, st store.Store) ([]pact.Agreement, error) {
 // intrusions, attributions, intent and findings against every agreement,
 // and replaces them in the store in one transaction.
 func Analyze(ctx context.Context, st store.Store, window time.Duration) (store.Analysis, error) {
+	a, _, _, err := AnalyzeHits(ctx, st, window)
+	return a, err
+}
+
+// AnalyzeHits is Analyze that also returns the hits it read and, for each,
+// the index of the intrusion it ended in (-1: widespread background), for
+// scoring against ground truth.
+func AnalyzeHits(ctx context.Context, st store.Store, window time.Duration) (store.Analysis, []intrusion.Hit, []int, error) {
 	var a store.Analysis
 	hits, err := st.Hits(ctx)
 	if err != nil {
-		return a, fmt.Errorf("load hits: %w", err)
+		return a, nil, nil, fmt.Errorf("load hits: %w", err)
 	}
 	k, actors, err := LoadKnowledge(ctx, st)
 	if err != nil {
-		return a, err
+		return a, nil, nil, err
 	}
 	orgs, err := st.Organisations(ctx)
 	if err != nil {
-		return a, fmt.Errorf("load organisations: %w", err)
-	}
-	byOrg := make(map[string]org.Organisation, len(orgs))
-	for _, o := range orgs {
-		byOrg[o.ID] = o
+		return a, nil, nil, fmt.Errorf("load organisations: %w", err)
 	}
 	agreements, err := Agreements(ctx, st)
 	if err != nil {
-		return a, err
+		return a, nil, nil, err
+	}
+	a, member := Conclude(hits, k, actors, orgs, agreements, window)
+	if err := st.ReplaceAnalysis(ctx, a); err != nil {
+		return a, nil, nil, fmt.Errorf("store analysis: %w", err)
+	}
+	return a, hits, member, nil
+}
+
+// MergeWindow is how close in time two intrusions of one victim,
+// attributed to one actor through a common server, must be to count as
+// one: the same operation reaching several hosts at once.
+const MergeWindow = 24 * time.Hour
+
+// Conclude runs the stages on hits: grouping, attribution, a second
+// grouping that joins one actor's intrusions into one victim (Merge),
+// intent and findings. It returns the analysis and each hit's intrusion.
+func Conclude(hits []intrusion.Hit, k *attribution.Knowledge, actors []intel.Actor, orgs []org.Organisation, agreements []pact.Agreement, window time.Duration) (store.Analysis, []int) {
+	var a store.Analysis
+	byOrg := make(map[string]org.Organisation, len(orgs))
+	for _, o := range orgs {
+		byOrg[o.ID] = o
 	}
 	byActor := make(map[string]*intel.Actor, len(actors))
 	for i := range actors {
@@ -67,13 +92,24 @@ func Analyze(ctx context.Context, st store.Store, window time.Duration) (store.A
 			byActor[actors[i].ID] = &actors[i]
 		}
 	}
-
-	a.Intrusions = intrusion.Group(hits, window)
-	for _, in := range a.Intrusions {
-		victim, ok := byOrg[in.OrgID]
-		if !ok {
-			victim = org.Organisation{ID: in.OrgID, Name: in.OrgID}
+	victimOf := func(in intrusion.Intrusion) org.Organisation {
+		if v, ok := byOrg[in.OrgID]; ok {
+			return v
 		}
+		return org.Organisation{ID: in.OrgID, Name: in.OrgID}
+	}
+	ins, member := intrusion.Assign(hits, window)
+	keys := make([]string, len(ins))
+	for i, in := range ins {
+		if top, ok := attribution.Attribute(in, victimOf(in), k).Top(); ok {
+			keys[i] = top.ActorID
+		}
+	}
+	ins, member = intrusion.Merge(hits, ins, member, keys, MergeWindow)
+
+	a.Intrusions = ins
+	for _, in := range a.Intrusions {
+		victim := victimOf(in)
 		res := attribution.Attribute(in, victim, k)
 		var actor *intel.Actor
 		if top, ok := res.Top(); ok {
@@ -86,10 +122,7 @@ func Analyze(ctx context.Context, st store.Store, window time.Duration) (store.A
 			a.Findings = append(a.Findings, pact.Evaluate(ag, in, res, it, victim))
 		}
 	}
-	if err := st.ReplaceAnalysis(ctx, a); err != nil {
-		return a, fmt.Errorf("store analysis: %w", err)
-	}
-	return a, nil
+	return a, member
 }
 
 // LoadKnowledge builds the attribution knowledge from the store's intel and

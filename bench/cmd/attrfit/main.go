@@ -45,6 +45,7 @@ type example struct {
 func main() {
 	l2 := flag.Float64("l2", 0.0001, "L2 penalty on the weights (not the bias)")
 	iters := flag.Int("iters", 20000, "gradient steps")
+	bias := flag.Float64("bias", -2.708, "fix the bias at this value (the log-odds of an actor with no evidence against none of them: simulated scenarios hold almost no intrusion by nobody, so the data cannot set it); NaN fits it")
 	flag.Parse()
 	if flag.NArg() == 0 {
 		fmt.Fprintln(os.Stderr, "usage: attrfit [-l2 X] DIR=DB ...")
@@ -67,7 +68,12 @@ func main() {
 		data = append(data, ex...)
 	}
 	cur := attribution.DefaultModel
-	fit := fitModel(data, cur, *l2, *iters)
+	start := cur
+	fixed := !math.IsNaN(*bias)
+	if fixed {
+		start.Bias = *bias
+	}
+	fit := fitModel(data, start, *l2, *iters, fixed)
 	report("current", cur, data)
 	report("fitted", fit, data)
 	fmt.Println("var DefaultModel = Model{")
@@ -169,7 +175,7 @@ func model(p []float64) attribution.Model {
 
 // fitModel maximises the penalised log-likelihood by projected gradient
 // ascent with Adam steps, keeping the weights non-negative.
-func fitModel(data []example, start attribution.Model, l2 float64, iters int) attribution.Model {
+func fitModel(data []example, start attribution.Model, l2 float64, iters int, fixedBias bool) attribution.Model {
 	p := params(start)
 	mom, vel := make([]float64, len(p)), make([]float64, len(p))
 	const rate, b1, b2 = 0.02, 0.9, 0.999
@@ -188,6 +194,9 @@ func fitModel(data []example, start attribution.Model, l2 float64, iters int) at
 					g[f+1] += coef * x[f]
 				}
 			}
+		}
+		if fixedBias {
+			g[0] = 0
 		}
 		for i := range g {
 			g[i] /= float64(len(data))
