@@ -75,7 +75,8 @@ offset, field, value, indicator, type, indicator_id and time, in input order
 summary goes to stderr, and a progress bar when stderr is a terminal.
 
 Plain files are split into chunks swept on -j workers (default: one per
-CPU); compressed files and standard input are read as one stream each.
+CPU); compressed files and standard input are read (and decompressed) by one
+goroutine and cut into chunks the workers sweep.
 Lines in which no indicator's value appears are not parsed at all (this
 never loses a match); the summary counts them apart, and --validate parses
 every line to count events and malformed lines exactly. Exit status is 0

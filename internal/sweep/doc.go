@@ -25,7 +25,8 @@
 // A Builder compiles a Set from indicators added one at a time; with
 // AddDerived an IOC list streams into the index (via ioclist.Scan) without
 // a slice of intel.Indicator or stored IDs, which are derived from type and
-// value when asked for.
+// value when asked for. Shards let several goroutines add parts of a list
+// at once (ioclist.ScanParts); joined in order they give the same Set.
 // A Holder lets a long-running process swap in a newly compiled Set while
 // workers keep matching.
 //
@@ -47,5 +48,7 @@
 // IPv4 and domain indexes so misses rarely leave the CPU cache. Values
 // shared by several indicators map to posting lists. Duplicates of
 // derived-ID indicators are found while sorting, not with a map of every
-// value seen.
+// value seen. The memory is prefaulted as it is filled (package prefault):
+// on the virtual machines this runs on, a page fault costs more than
+// parsing the line that touched the page.
 package sweep

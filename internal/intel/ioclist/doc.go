@@ -6,4 +6,11 @@
 // and, when present, the type column). Every indicator gets a
 // deterministic id (intel.IndicatorID); lines that are not indicators are
 // listed as intel.Unsupported with file and line, never fatal.
+//
+// Scan and ScanParts report the values without building Indicators, for
+// callers that index millions of them: ScanParts cuts a plain list at line
+// boundaries and reads the parts on their own goroutines (each part starts
+// from the section its nearest preceding comment or blank line names, so
+// the result is that of one pass), and bare addresses, hashes and
+// lower-case names, most of a large feed, are read without allocating.
 package ioclist

@@ -44,8 +44,10 @@ type Chunk struct {
 	// Start and End are the byte range whose line starts belong to the
 	// chunk (a line starting before End is read to its end).
 	Start, End int64
-	// Sequential is set when the whole input was read as one stream
-	// (gzip, standard input, or a format whose decoder cannot be cloned).
+	// Sequential is set when the input was read as one stream (gzip,
+	// standard input, a pipe): one goroutine read it and cut it into
+	// chunks held in memory, or, for a format whose decoder cannot be
+	// cloned, read and decoded all of it as this one chunk.
 	Sequential bool
 	// Bytes is how many bytes the chunk's lines hold, line endings
 	// included (decompressed for a compressed input).
@@ -178,7 +180,7 @@ func Run(ctx context.Context, inputs []string, opt Options, newWorker func() Wor
 				cancel()
 			}
 		}
-		c.dec = nil
+		c.dec, t.mem = nil, nil
 		if c.closeIt && c.f != nil {
 			c.f.Close()
 		}
@@ -198,6 +200,14 @@ type task struct {
 	dec  telemetry.Decoder // nil for a sequential input
 	tsv  bool              // Zeek TSV: watch for header lines
 	size int64             // the input's size when planned
+	r    io.Reader         // a sequential input's bytes, when it was opened already
+
+	// A chunk of a stream (planStream): its lines in memory, or a line
+	// over the size cap that was skipped.
+	stream   bool
+	mem      []byte
+	long     int64
+	longTerm bool
 }
 
 // plan opens each input, detects its format and sends its chunks to send
@@ -207,7 +217,14 @@ func plan(ctx context.Context, inputs []string, opt *Options, send func(*task) b
 		if ctx.Err() != nil {
 			return
 		}
-		for _, t := range planFile(path, opt) {
+		ts, stream, f := planFile(path, opt)
+		if stream {
+			if !planStream(ctx, path, f, opt, send) {
+				return
+			}
+			continue
+		}
+		for _, t := range ts {
 			if !send(t) {
 				if t.c.f != nil {
 					t.c.f.Close()
@@ -220,8 +237,11 @@ func plan(ctx context.Context, inputs []string, opt *Options, send func(*task) b
 
 func newChunk(name string) *Chunk { return &Chunk{File: name, done: make(chan struct{})} }
 
-// planFile returns the chunks of one input.
-func planFile(path string, opt *Options) []*task {
+// planFile returns the chunks of one input, or reports that it is a
+// stream for planStream (standard input, not a regular file, gzip) and
+// returns the file, opened (nil for standard input): a pipe is not opened
+// twice.
+func planFile(path string, opt *Options) ([]*task, bool, *os.File) {
 	seq := func() []*task {
 		name := path
 		if path == "-" {
@@ -233,19 +253,19 @@ func planFile(path string, opt *Options) []*task {
 		return []*task{{c: c}}
 	}
 	if path == "-" {
-		return seq()
+		return nil, true, nil
 	}
 	f, err := os.Open(path)
 	if err != nil {
 		c := newChunk(path)
 		c.Last, c.Err = true, fmt.Errorf("open telemetry: %w", err)
-		return []*task{{c: c}}
+		return []*task{{c: c}}, false, nil
 	}
-	fail := func(err error) []*task {
+	fail := func(err error) ([]*task, bool, *os.File) {
 		f.Close()
 		c := newChunk(path)
 		c.Last, c.Err = true, err
-		return []*task{{c: c}}
+		return []*task{{c: c}}, false, nil
 	}
 	st, err := f.Stat()
 	if err != nil {
@@ -253,16 +273,18 @@ func planFile(path string, opt *Options) []*task {
 	}
 	size := st.Size()
 	if !st.Mode().IsRegular() {
-		f.Close()
-		return seq()
+		return nil, true, f
 	}
 	head := make([]byte, min(size, logfile.HeadSize))
 	if _, err := f.ReadAt(head, 0); err != nil && !errors.Is(err, io.EOF) {
 		return fail(fmt.Errorf("read %s: %w", path, err))
 	}
-	if len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b || len(bytes.TrimSpace(head)) == 0 {
+	if len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b {
+		return nil, true, f // read from the start: ReadAt moved nothing
+	}
+	if len(bytes.TrimSpace(head)) == 0 {
 		f.Close()
-		return seq()
+		return seq(), false, nil
 	}
 	var format telemetry.Format
 	if opt.Format != "" {
@@ -273,7 +295,7 @@ func planFile(path string, opt *Options) []*task {
 		}
 		if format == nil {
 			f.Close()
-			return seq() // the reader reports the unknown format
+			return seq(), false, nil // the reader reports the unknown format
 		}
 	} else if format, err = logfile.Detect(path, head); err != nil {
 		return fail(err)
@@ -295,7 +317,7 @@ func planFile(path string, opt *Options) []*task {
 	cl, ok := dec.(telemetry.Cloner)
 	if !ok {
 		f.Close()
-		return seq()
+		return seq(), false, nil
 	}
 	_, tsv := dec.(*zeek.TSVDecoder)
 	var base telemetry.Decoder = dec
@@ -336,5 +358,5 @@ func planFile(path string, opt *Options) []*task {
 	for _, t := range ts {
 		t.size = size
 	}
-	return ts
+	return ts, false, nil
 }

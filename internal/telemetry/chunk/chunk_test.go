@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -212,6 +213,21 @@ func samples(t *testing.T) []string {
 	write("crlf.log", bytes.ReplaceAll(b, []byte("\n"), []byte("\r\n")))
 	write("tiny.json", lines[0][:len(lines[0])-1])
 	write("empty.json", nil)
+	// Each sample gzipped too: read as a stream, cut into chunks in
+	// memory.
+	for i, p := range paths[:len(paths):len(paths)] {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sub := filepath.Join(dir, fmt.Sprint(i)) // the name hints at the format
+		if err := os.Mkdir(sub, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		gz := filepath.Join(sub, filepath.Base(p)+".gz")
+		writeGzip(t, gz, b)
+		paths = append(paths, gz)
+	}
 	return paths
 }
 
@@ -315,6 +331,45 @@ func TestRunGzipAndErrors(t *testing.T) {
 		})
 	if !errors.Is(err, stop) || n != 1 {
 		t.Errorf("Run with done failing = %v after %d chunks, want stop after 1", err, n)
+	}
+}
+
+// A named pipe is read as a stream, in chunks decoded in parallel, with
+// the results of the sequential reader.
+func TestRunPipe(t *testing.T) {
+	b, err := os.ReadFile("../logfile/testdata/samples/zeek-unmasked/dns.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b = append(append(bytes.Clone(b), b...), "#close\tx\n{not zeek}\n"...)
+	dir := t.TempDir()
+	fifo := func(name string) string {
+		p := filepath.Join(dir, name)
+		os.Remove(p)
+		if err := syscall.Mkfifo(p, 0o600); err != nil {
+			t.Skip("no named pipes:", err)
+		}
+		go func() {
+			f, err := os.OpenFile(p, os.O_WRONLY, 0)
+			if err != nil {
+				return
+			}
+			f.Write(b)
+			f.Close()
+		}()
+		return p
+	}
+	p := fifo("dns.log")
+	want := sequential(t, p, logfile.Options{MaxLineSize: 300})
+	if len(want.Records) < 10 {
+		t.Fatalf("only %d records from the pipe", len(want.Records))
+	}
+	for _, size := range []int64{7, 500, chunk.DefaultSize} {
+		fifo("dns.log")
+		got := parallel(t, []string{p}, chunk.Options{Jobs: 2, Size: size, MaxLineSize: 300})
+		if diff := cmp.Diff(want, *got[p]); diff != "" {
+			t.Errorf("size %d: the pipe read in chunks differs from the sequential reader (-want +got):\n%s", size, diff)
+		}
 	}
 }
 

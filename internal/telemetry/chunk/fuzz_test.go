@@ -45,5 +45,17 @@ func FuzzRun(f *testing.F) {
 		if diff := cmp.Diff(want, *g); diff != "" {
 			t.Errorf("chunked reading differs from the sequential reader (-want +got):\n%s", diff)
 		}
+		// The same gzipped: read as a stream cut into chunks in memory.
+		gz := path + ".gz"
+		writeGzip(t, gz, content)
+		want = sequential(t, gz, logfile.Options{MaxLineSize: 512})
+		got = parallel(t, []string{gz}, chunk.Options{Jobs: 2, Size: int64(size%64) + 1, MaxLineSize: 512})
+		g = got[gz]
+		if g == nil {
+			g = &result{}
+		}
+		if diff := cmp.Diff(want, *g); diff != "" {
+			t.Errorf("chunked reading of the gzipped input differs from the sequential reader (-want +got):\n%s", diff)
+		}
 	})
 }

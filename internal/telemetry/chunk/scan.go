@@ -26,8 +26,12 @@ type scanner struct {
 
 // run reads t's chunk and records the outcome on t.c.
 func (s *scanner) run(ctx context.Context, t *task) {
+	if t.stream {
+		s.memChunk(ctx, t)
+		return
+	}
 	if t.c.Sequential {
-		s.sequential(ctx, t.c)
+		s.sequential(ctx, t)
 		return
 	}
 	s.chunk(ctx, t)
@@ -255,12 +259,20 @@ func tooLong(file string, line, off, n int64) *telemetry.ParseError {
 }
 
 // sequential reads a whole input through logfile.Reader.
-func (s *scanner) sequential(ctx context.Context, c *Chunk) {
+func (s *scanner) sequential(ctx context.Context, t *task) {
+	c := t.c
 	path := c.File
 	if c.File == logfile.StdinName {
 		path = "-"
 	}
-	r, err := logfile.Open(path, logfile.Options{Format: s.opt.Format, FieldMap: s.opt.FieldMap, MaxLineSize: s.opt.MaxLineSize})
+	lo := logfile.Options{Format: s.opt.Format, FieldMap: s.opt.FieldMap, MaxLineSize: s.opt.MaxLineSize}
+	var r *logfile.Reader
+	var err error
+	if t.r != nil {
+		r, err = logfile.NewReader(c.File, t.r, lo)
+	} else {
+		r, err = logfile.Open(path, lo)
+	}
 	if err != nil {
 		c.Err = err
 		return
