@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/pactwatch/pactwatch/internal/intel"
@@ -159,9 +160,12 @@ func TestMayMatchNeverMissesSamples(t *testing.T) {
 		t.Fatalf("only %d indicators from the samples", set.Len())
 	}
 	var all []*checker
+	var mu sync.Mutex // Run makes the workers on their goroutines
 	err = chunk.Run(context.Background(), paths, chunk.Options{Jobs: 2, Size: 4096}, func() chunk.Worker {
 		c := &checker{t: t, set: set}
+		mu.Lock()
 		all = append(all, c)
+		mu.Unlock()
 		return c
 	}, func(*chunk.Chunk) error { return nil })
 	if err != nil {
