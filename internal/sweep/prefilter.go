@@ -45,6 +45,13 @@ func (s *Set) MayMatch(line []byte) bool {
 			i++
 			continue
 		}
+		if c == ':' && i+1 < len(line) && line[i+1] != ':' {
+			// JSON's key-value separator: token drops a single ':' that
+			// starts a run anyway, and without it most runs (numbers,
+			// nothing at all before a quote) need no look.
+			i++
+			continue
+		}
 		j := i + 1
 		for j < len(line) {
 			x := class[line[j]]
