@@ -259,28 +259,10 @@ func (w *world) renderDay(dir string, di int, planned []*session) dayResult {
 		sum := sha256.Sum256(data)
 		res.files = append(res.files, outFileInfo{File{Path: path, Bytes: int64(len(data)), Lines: bytes.Count(data, []byte{'\n'}), SHA256: hex.EncodeToString(sum[:])}, rel})
 	}
-	var lines []outLine
-	emit := func(ss *session, t time.Time, r *eveRecord) error {
-		r.Timestamp = eveTime(t)
-		r.FlowID = ss.flowID
-		r.InIface = "eth1"
-		r.Host = ss.site.sensor()
-		if r.SrcIP == "" {
-			r.SrcIP, r.SrcPort, r.DestIP, r.DestPort = ss.src.String(), ss.sport, ss.dst.String(), ss.dport
-		}
-		r.Proto = ss.proto
-		b, err := marshalNoEscape(r)
-		if err != nil {
-			return fmt.Errorf("render eve %s: %w", r.EventType, err)
-		}
-		lines = append(lines, outLine{t: t, seq: ss.seq, kind: r.EventType, b: b})
-		return nil
-	}
-	for _, ss := range eveSS {
-		if err := renderEVESession(ss, emit); err != nil {
-			res.err = err
-			return res
-		}
+	lines, err := renderEVE(eveSS)
+	if err != nil {
+		res.err = err
+		return res
 	}
 	put(DirEVE+"/eve-"+date+".json", joinLines(lines, nil, nil, "eve", res.counts))
 	zk, err := renderZeek(zeekSS)

@@ -77,26 +77,9 @@ func (w *world) bundle() object {
 	}
 	var rels []any
 	for _, a := range w.actors {
-		o := sdo("intrusion-set", a.id, tlpClear)
-		o = append(o, field{"name", a.name}, field{"description", a.description},
-			field{"aliases", a.aliases}, field{"first_seen", stixTime(a.firstSeen)},
-			field{"resource_level", "government"},
-			field{"external_references", []object{attackRef(a.externalID, "group")}})
+		o, rs := actorObjects(&a.actorSpec, scenCountryNames[a.sponsor], func(key string) string { return scenMalwareByKey(key).id })
 		objs = append(objs, o)
-		rels = append(rels, relationship("originates-from", a.id, locationID(a.sponsor), 85,
-			fmt.Sprintf("%s is assessed to act for the state of %s.", a.name, scenCountryNames[a.sponsor])))
-		for _, s := range a.sectors {
-			rels = append(rels, relationship("targets", a.id, sectorClassID(s), 0, ""))
-		}
-		for _, c := range a.countries {
-			rels = append(rels, relationship("targets", a.id, locationID(c), 0, ""))
-		}
-		for _, m := range a.malware {
-			rels = append(rels, relationship("uses", a.id, scenMalwareByKey(m).id, 0, ""))
-		}
-		for _, t := range a.techniques {
-			rels = append(rels, relationship("uses", a.id, techniqueByID(t).id, 0, ""))
-		}
+		rels = append(rels, rs...)
 	}
 	for _, in := range w.inds {
 		o := sdo("indicator", in.id(), in.marking)

@@ -9,7 +9,6 @@ import (
 
 	"github.com/pactwatch/pactwatch/internal/intent"
 	"github.com/pactwatch/pactwatch/internal/intrusion"
-	"github.com/pactwatch/pactwatch/internal/pact"
 )
 
 // indIndex maps "kind|value" to the ids of the scenario's indicators.
@@ -138,21 +137,7 @@ func (w *world) truth(hits []lookHit) Truth {
 			t.Traps[strings.SplitN(tr, ":", 2)[0]]++
 		}
 		ti.Description = describe(p)
-		for _, a := range truthAgreements {
-			e := expect(a, p.site.Country, p.a.sponsor, ti.Start, p.intent, p.status == intrusion.Exfiltrated)
-			ti.Expected = append(ti.Expected, e)
-			switch e.Verdict {
-			case pact.PotentialViolation:
-				t.Summary.PotentialViolations[a.ID]++
-			case pact.NeedsAssessment:
-				t.Summary.NeedsAssessment[a.ID]++
-			}
-		}
-		t.Intrusions = append(t.Intrusions, ti)
-		t.Summary.Intrusions++
-		t.Summary.ByActor[p.a.name]++
-		t.Summary.ByIntent[string(p.intent)]++
-		t.Summary.BytesTaken += ti.BytesTaken
+		t.add(ti)
 	}
 	for _, a := range truthAgreements {
 		var first *TruthIntrusion

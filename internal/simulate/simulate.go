@@ -381,21 +381,7 @@ func buildTruth(cfg Config, x *gen, plants []*plant) Truth {
 		ti.Techniques = slices.Compact(ti.Techniques)
 		slices.Sort(ti.Indicators)
 		ti.Indicators = slices.Compact(ti.Indicators)
-		for _, a := range truthAgreements {
-			e := expect(a, p.site.Country, p.actor.sponsor, ti.Start, p.intent, p.status == intrusion.Exfiltrated)
-			ti.Expected = append(ti.Expected, e)
-			switch e.Verdict {
-			case pact.PotentialViolation:
-				t.Summary.PotentialViolations[a.ID]++
-			case pact.NeedsAssessment:
-				t.Summary.NeedsAssessment[a.ID]++
-			}
-		}
-		t.Intrusions = append(t.Intrusions, ti)
-		t.Summary.Intrusions++
-		t.Summary.ByActor[p.actor.name]++
-		t.Summary.ByIntent[string(p.intent)]++
-		t.Summary.BytesTaken += ti.BytesTaken
+		t.add(ti)
 	}
 	// The first intrusion after each agreement by an actor of a counterparty.
 	for _, a := range truthAgreements {
@@ -457,4 +443,24 @@ func flows(ss []*session) []string {
 		out = append(out, s.connID())
 	}
 	return out
+}
+
+// add appends a planted intrusion with its expected verdicts under every
+// agreement, and counts it in the summary.
+func (t *Truth) add(ti TruthIntrusion) {
+	for _, a := range truthAgreements {
+		e := expect(a, ti.OrgCountry, ti.Sponsor, ti.Start, ti.Intent, ti.Status == intrusion.Exfiltrated)
+		ti.Expected = append(ti.Expected, e)
+		switch e.Verdict {
+		case pact.PotentialViolation:
+			t.Summary.PotentialViolations[a.ID]++
+		case pact.NeedsAssessment:
+			t.Summary.NeedsAssessment[a.ID]++
+		}
+	}
+	t.Intrusions = append(t.Intrusions, ti)
+	t.Summary.Intrusions++
+	t.Summary.ByActor[ti.ActorName]++
+	t.Summary.ByIntent[string(ti.Intent)]++
+	t.Summary.BytesTaken += ti.BytesTaken
 }

@@ -243,26 +243,9 @@ func buildBundle() object {
 
 	var rels []any
 	for _, a := range demoActors {
-		o := sdo("intrusion-set", a.id, tlpClear)
-		o = append(o, field{"name", a.name}, field{"description", a.description},
-			field{"aliases", a.aliases}, field{"first_seen", stixTime(a.firstSeen)},
-			field{"resource_level", "government"},
-			field{"external_references", []object{attackRef(a.externalID, "group")}})
+		o, rs := actorObjects(&a, countryNames[a.sponsor], func(key string) string { return malwareByKey(key).id })
 		objs = append(objs, o)
-		rels = append(rels, relationship("originates-from", a.id, locationID(a.sponsor), 85,
-			fmt.Sprintf("%s is assessed to act for the state of %s.", a.name, countryNames[a.sponsor])))
-		for _, s := range a.sectors {
-			rels = append(rels, relationship("targets", a.id, sectorClassID(s), 0, ""))
-		}
-		for _, c := range a.countries {
-			rels = append(rels, relationship("targets", a.id, locationID(c), 0, ""))
-		}
-		for _, m := range a.malware {
-			rels = append(rels, relationship("uses", a.id, malwareByKey(m).id, 0, ""))
-		}
-		for _, t := range a.techniques {
-			rels = append(rels, relationship("uses", a.id, techniqueByID(t).id, 0, ""))
-		}
+		rels = append(rels, rs...)
 	}
 	for _, in := range demoIndicators() {
 		o := sdo("indicator", in.id(), in.marking)
@@ -276,4 +259,30 @@ func buildBundle() object {
 	}
 	objs = append(objs, rels...)
 	return object{{"type", "bundle"}, {"id", stixID("bundle", "demo-2015")}, {"objects", objs}}
+}
+
+// actorObjects renders an actor as a STIX intrusion set with its
+// relationships: sponsor (originates-from), target sectors and countries,
+// malware and techniques it uses.
+func actorObjects(a *actorSpec, sponsorName string, malwareID func(key string) string) (object, []any) {
+	o := sdo("intrusion-set", a.id, tlpClear)
+	o = append(o, field{"name", a.name}, field{"description", a.description},
+		field{"aliases", a.aliases}, field{"first_seen", stixTime(a.firstSeen)},
+		field{"resource_level", "government"},
+		field{"external_references", []object{attackRef(a.externalID, "group")}})
+	rels := []any{relationship("originates-from", a.id, locationID(a.sponsor), 85,
+		fmt.Sprintf("%s is assessed to act for the state of %s.", a.name, sponsorName))}
+	for _, s := range a.sectors {
+		rels = append(rels, relationship("targets", a.id, sectorClassID(s), 0, ""))
+	}
+	for _, c := range a.countries {
+		rels = append(rels, relationship("targets", a.id, locationID(c), 0, ""))
+	}
+	for _, m := range a.malware {
+		rels = append(rels, relationship("uses", a.id, malwareID(m), 0, ""))
+	}
+	for _, t := range a.techniques {
+		rels = append(rels, relationship("uses", a.id, techniqueByID(t).id, 0, ""))
+	}
+	return o, rels
 }
