@@ -77,6 +77,7 @@ bench_log() {
 		read -r m fp miss < <("$CHECK" -truth "$truth" -ndjson "$o")
 		rows+=("$label|pactwatch sweep -j $j|$SECS|$(mbps "$bytes" "$SECS")|$compile|$scan|$(mbps "$bytes" "$scan")|$RSS_MB|$m|$fp|$miss")
 		printf -v "scan_${label}_j$j" '%s' "$scan"
+		printf -v "total_${label}_j$j" '%s' "$SECS"
 	done
 	if command -v rg >/dev/null; then
 		local fixed
@@ -124,5 +125,12 @@ for label in eve zeek; do
 	fi
 	if [[ -n ${!j2:-} && -n ${!rgv:-} ]]; then
 		awk -v p="${!j2}" -v r="${!rgv}" -v l="$label" 'BEGIN { if (p > 0) printf "%s: pactwatch -j 2 scan throughput is %.2fx rg one fixed string\n", l, r / p }'
+	fi
+	t1=total_${label}_j1 t2=total_${label}_j2
+	if [[ -n ${!t1:-} && -n ${!t2:-} ]]; then
+		awk -v a="${!t1}" -v b="${!t2}" -v l="$label" 'BEGIN { if (b > 0) printf "%s: -j 2 whole command is %.2fx -j 1\n", l, a / b }'
+	fi
+	if [[ -n ${!t2:-} && -n ${!rgv:-} ]]; then
+		awk -v p="${!t2}" -v r="${!rgv}" -v l="$label" 'BEGIN { if (p > 0) printf "%s: pactwatch -j 2 whole-command throughput is %.2fx rg one fixed string\n", l, r / p }'
 	fi
 done
