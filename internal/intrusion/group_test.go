@@ -397,3 +397,57 @@ func TestGroupBackground(t *testing.T) {
 		t.Errorf("Group of widespread visits alone = %d intrusions, want 0", n)
 	}
 }
+
+func TestMerge(t *testing.T) {
+	// Host .5 and host .6 of acme reach the same C2 at the same time;
+	// host .7 reaches another server; widget's host reaches the C2 too.
+	hits := []intrusion.Hit{
+		flowHit("acme", "10.0.0.5", "203.0.113.7", 1, 0, "flow"),
+		flowHit("acme", "10.0.0.6", "203.0.113.7", 2, time.Hour, "flow"),
+		flowHit("acme", "10.0.0.7", "203.0.113.9", 3, 2*time.Hour, "flow"),
+		flowHit("widget", "10.0.0.5", "203.0.113.7", 4, 3*time.Hour, "flow"),
+		flowHit("acme", "10.0.0.6", "203.0.113.7", 5, 4*time.Hour, "flow"),
+	}
+	ins, member := intrusion.Assign(hits, 0)
+	if len(ins) != 4 {
+		t.Fatalf("Assign made %d intrusions, want 4 (one per host and organisation)", len(ins))
+	}
+	tests := []struct {
+		name  string
+		key   func(in intrusion.Intrusion) string
+		sizes []int
+	}{
+		{"same actor, common server: joined", func(intrusion.Intrusion) string { return "intrusion-set--x" }, []int{3, 1, 1}},
+		{"unattributed: nothing joins", func(intrusion.Intrusion) string { return "" }, []int{1, 2, 1, 1}},
+		{"different actors: apart", func(in intrusion.Intrusion) string { return in.ID }, []int{1, 2, 1, 1}},
+	}
+	for _, tt := range tests {
+		keys := make([]string, len(ins))
+		for i, in := range ins {
+			keys[i] = tt.key(in)
+		}
+		got, m := intrusion.Merge(hits, ins, member, keys, time.Hour)
+		var sizes []int
+		for _, in := range got {
+			sizes = append(sizes, in.EventCount)
+		}
+		if diff := cmp.Diff(tt.sizes, sizes); diff != "" {
+			t.Errorf("%s: sizes (-want +got):\n%s", tt.name, diff)
+		}
+		for i, h := range hits {
+			if in := got[m[i]]; in.OrgID != h.OrgID || h.Event.Time.Before(in.Start) || h.Event.Time.After(in.End) {
+				t.Errorf("%s: hit %d in %s %v..%v", tt.name, i, in.OrgID, in.Start, in.End)
+			}
+		}
+	}
+	// A gap over the window keeps them apart.
+	keys := []string{"x", "x", "x", "x"}
+	far := slices.Clone(hits)
+	far[1].Event.Time = t0.Add(10 * time.Hour)
+	far[4].Event.Time = t0.Add(11 * time.Hour)
+	ins, member = intrusion.Assign(far, 0)
+	got, _ := intrusion.Merge(far, ins, member, keys, time.Hour)
+	if len(got) != len(ins) {
+		t.Errorf("Merge across a 9h gap with a 1h window: %d intrusions, want %d", len(got), len(ins))
+	}
+}
