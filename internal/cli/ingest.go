@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/pactwatch/pactwatch/internal/intrusion"
 	"github.com/pactwatch/pactwatch/internal/org"
 	"github.com/pactwatch/pactwatch/internal/pact"
 	"github.com/pactwatch/pactwatch/internal/pipeline"
@@ -210,6 +211,10 @@ func (a *app) printAnalysisSummary(an store.Analysis) {
 	}
 	fmt.Fprintf(a.stderr, "analysis: %d intrusions (%d attributed); findings: %d potential violations, %d need assessment, %d outside scope\n",
 		len(an.Intrusions), attributed, counts[pact.PotentialViolation], counts[pact.NeedsAssessment], counts[pact.OutsideScope])
+	if an.Background > 0 {
+		fmt.Fprintf(a.stderr, "analysis: %d matched events left out of intrusions as widespread (their indicators reached %d or more organisations within %d days: shared hosting, reassigned addresses); they stay stored\n",
+			an.Background, intrusion.Widespread, 2*intrusion.PrevalenceDays+1)
+	}
 }
 
 // progress returns a progress bar for path when stderr is a terminal and

@@ -108,6 +108,11 @@ func Conclude(hits []intrusion.Hit, k *attribution.Knowledge, actors []intel.Act
 	ins, member = intrusion.Merge(hits, ins, member, keys, MergeWindow)
 
 	a.Intrusions = ins
+	for _, m := range member {
+		if m < 0 {
+			a.Background++
+		}
+	}
 	for _, in := range a.Intrusions {
 		victim := victimOf(in)
 		res := attribution.Attribute(in, victim, k)

@@ -154,6 +154,11 @@ type Analysis struct {
 	Attributions []attribution.Result
 	Intents      []intent.Assessment
 	Findings     []pact.Finding
+	// Background counts the matched events left out of every intrusion
+	// because each of their indicators was widespread (intrusion.Widespread):
+	// shared hosting, addresses reassigned to popular sites. They stay
+	// stored as hits; this is not kept by ReplaceAnalysis.
+	Background int
 }
 
 // IntrusionDetail is an intrusion with what was concluded about it.
