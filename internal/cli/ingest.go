@@ -33,6 +33,7 @@ type ingestFlags struct {
 	jsonOut  bool
 	analyze  bool
 	quiet    bool // no per-file lines (a caller that summarises itself)
+	rescan   bool // read inputs from their start again (retro-hunt)
 }
 
 func (a *app) ingestCommand() *cobra.Command {
@@ -67,6 +68,66 @@ reported as file:line: reason, counted, and skipped.`,
 	f.StringVar(&fl.orgsFile, "orgs", "", "import this organisations file first (see 'pactwatch orgs import --help')")
 	f.BoolVar(&fl.jsonOut, "json", false, "print per-file statistics as JSON")
 	f.BoolVar(&fl.analyze, "analyze", true, "regroup intrusions and re-evaluate findings after ingest")
+	f.BoolVar(&fl.rescan, "rescan", false, "read inputs ingested before from their start again, with the current indicators (see 'pactwatch rescan')")
+	return cmd
+}
+
+func (a *app) rescanCommand() *cobra.Command {
+	var fl ingestFlags
+	cmd := &cobra.Command{
+		Use:   "rescan [FILE...]",
+		Short: "Sweep logs ingested before again with the current indicators (retro-hunt)",
+		Long: `Indicators imported after a log was ingested do not reach it by
+themselves: ingest remembers how far it read each input and does not read
+it again. rescan reads inputs again from their start with every indicator
+now imported, adds the sightings the new ones find and regroups
+intrusions, attribution and findings. What was stored before stays, once.
+
+Without arguments it rescans every input ingested so far, found by the
+path it was ingested from; inputs whose file is gone, or that came from
+standard input, are listed and skipped. With FILE arguments it rescans
+those (ingesting them if they are new).`,
+		Example: `  pactwatch intel import new-c2.txt --actor "Deep Panda"
+  pactwatch rescan
+  pactwatch rescan eve-2015-09-26.json`,
+		RunE: func(cmd *cobra.Command, files []string) error {
+			ctx := cmd.Context()
+			if len(files) == 0 {
+				st, err := a.store(ctx)
+				if err != nil {
+					return err
+				}
+				inputs, err := st.Inputs(ctx)
+				if err != nil {
+					return err
+				}
+				seen := map[string]bool{}
+				for _, in := range inputs {
+					switch {
+					case seen[in.File]:
+					case in.File == "-" || in.File == "":
+						fmt.Fprintf(a.stderr, "skipped: an input read from standard input cannot be read again (%d events up to byte %d)\n", in.Events, in.Offset)
+					default:
+						if _, err := os.Stat(in.File); err != nil {
+							fmt.Fprintf(a.stderr, "skipped %s: %v\n", in.File, err)
+						} else {
+							files = append(files, in.File)
+						}
+					}
+					seen[in.File] = true
+				}
+				if len(files) == 0 {
+					return usagef("nothing to rescan: no input ingested so far can be read again")
+				}
+			}
+			fl.rescan, fl.analyze = true, true
+			_, err := a.runIngest(ctx, files, fl)
+			return err
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&fl.format, "format", "", "force the input format: eve, zeek-json, zeek-tsv, ndjson (default: detect)")
+	f.BoolVar(&fl.jsonOut, "json", false, "print per-file statistics as JSON")
 	return cmd
 }
 
@@ -114,6 +175,7 @@ func (a *app) runIngest(ctx context.Context, files []string, fl ingestFlags) ([]
 			Format:     fl.format,
 			FieldMap:   fm,
 			BatchLines: a.cfg.BatchLines,
+			Rescan:     fl.rescan,
 			OnError: func(pe *telemetry.ParseError) {
 				if reported < maxReportedErrors {
 					fmt.Fprintf(a.stderr, "%v\n", pe)

@@ -88,6 +88,12 @@ are kept side by side; 'pactwatch actors show' prints the conflict.`,
 					fmt.Fprintf(a.stderr, "%d inputs could not be evaluated; list them with --unsupported\n", len(unsupported))
 				}
 			}
+			if total.Indicators > 0 {
+				// New indicators do not reach logs ingested before them by themselves.
+				if inputs, err := st.Inputs(ctx); err == nil && len(inputs) > 0 {
+					fmt.Fprintf(a.stderr, "%d inputs were ingested before these indicators; 'pactwatch rescan' sweeps them again with them\n", len(inputs))
+				}
+			}
 			return nil
 		},
 	}

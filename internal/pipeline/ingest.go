@@ -30,6 +30,10 @@ type IngestOptions struct {
 	OnError func(*telemetry.ParseError)
 	// OnProgress is called after every commit with the input's offset.
 	OnProgress func(path string, offset int64)
+	// Rescan reads the input from its start even if it was ingested
+	// before: a retro-hunt with the current indicators. Hits already
+	// stored are merged, not repeated; the checkpoint does not move back.
+	Rescan bool
 }
 
 // IngestStats reports one input's ingest.
@@ -82,6 +86,15 @@ func Ingest(ctx context.Context, st store.Store, set *sweep.Set, dir *org.Direct
 	if err != nil {
 		r.Close()
 		return stats, fmt.Errorf("checkpoint of %s: %w", path, err)
+	}
+	if opt.Rescan {
+		if path == "-" {
+			r.Close()
+			return stats, fmt.Errorf("rescan needs a file: standard input cannot be read again")
+		}
+		// From the start, counting afresh: the checkpoint takes the new
+		// counts only when the rescan reaches it.
+		cp.Offset, cp.Line, cp.Events, cp.Errors = 0, 0, 0, 0
 	}
 	if cp.Offset > 0 {
 		if path == "-" {

@@ -172,3 +172,61 @@ func TestIngestAppendedFile(t *testing.T) {
 		t.Errorf("after appending one matching line: %d events, %d hits read; want 1, 1", s.Events, s.Hits)
 	}
 }
+
+// TestIngestRescan: a file ingested before new intel arrived is swept
+// again from its start with the new set; what was stored stays once, the
+// new sightings are added, and the checkpoint keeps its place and counts.
+func TestIngestRescan(t *testing.T) {
+	const lines = 3000
+	path := writeEVE(t, t.TempDir(), lines)
+	set, dir := fixture(t)
+	st := openStore(t, "rescan.db")
+	ctx := context.Background()
+	first, err := pipeline.Ingest(ctx, st, set, dir, path, pipeline.IngestOptions{BatchLines: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := offsets(t, st)
+	cps, err := st.Inputs(ctx)
+	if err != nil || len(cps) != 1 {
+		t.Fatalf("Inputs = %+v, %v; want one", cps, err)
+	}
+
+	// Again without rescan: nothing new read.
+	again, err := pipeline.Ingest(ctx, st, set, dir, path, pipeline.IngestOptions{BatchLines: 100})
+	if err != nil || again.Events != 0 {
+		t.Fatalf("second ingest read %d events (%v), want 0", again.Events, err)
+	}
+
+	// New intel: line 5's destination (198.18.0.6) too.
+	newSet, err := sweep.Compile([]intel.Indicator{
+		{ID: "indicator--c2", Type: intel.IPv4, Value: "203.0.113.9", Source: "test"},
+		{ID: "indicator--new", Type: intel.IPv4, Value: "198.18.0.6", Source: "test"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	re, err := pipeline.Ingest(ctx, st, newSet, dir, path, pipeline.IngestOptions{BatchLines: 70, Rescan: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if re.Resumed != 0 || re.Events != first.Events || re.Malformed != first.Malformed {
+		t.Errorf("rescan: resumed %d, %d events, %d malformed; want 0, %d, %d", re.Resumed, re.Events, re.Malformed, first.Events, first.Malformed)
+	}
+	after := offsets(t, st)
+	if len(after) != len(before)+1 {
+		t.Fatalf("after rescan %d hits, want %d (the old ones once, plus the new one)", len(after), len(before)+1)
+	}
+	for _, off := range before {
+		if !slices.Contains(after, off) {
+			t.Errorf("hit at %d lost by the rescan", off)
+		}
+	}
+	cps2, err := st.Inputs(ctx)
+	if err != nil || len(cps2) != 1 || cps2[0].Offset != cps[0].Offset || cps2[0].Events != cps[0].Events || cps2[0].Errors != cps[0].Errors {
+		t.Errorf("checkpoint after rescan %+v, want offset and counts as before %+v", cps2, cps)
+	}
+	if _, err := pipeline.Ingest(ctx, st, newSet, dir, "-", pipeline.IngestOptions{Rescan: true}); err == nil {
+		t.Error("rescan of standard input succeeded, want an error")
+	}
+}

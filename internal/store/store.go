@@ -69,6 +69,9 @@ type Store interface {
 	// Checkpoints returns the stored checkpoints of those keys that have
 	// one, ordered by key; keys without one are left out.
 	Checkpoints(ctx context.Context, keys []string) ([]Checkpoint, error)
+	// Inputs returns every stored checkpoint: the inputs ingested so far,
+	// ordered by file, then key.
+	Inputs(ctx context.Context) ([]Checkpoint, error)
 	// CheckpointHeadLengths returns the distinct positive HeadLen values of
 	// the stored checkpoints, ascending: the prefix lengths whose digests a
 	// grown input compares with stored keys to find its earlier version.

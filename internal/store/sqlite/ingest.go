@@ -69,6 +69,24 @@ func (s *Store) checkpoints(ctx context.Context, keys []string) ([]store.Checkpo
 	if err != nil {
 		return nil, err
 	}
+	return scanCheckpoints(rows)
+}
+
+// Inputs returns every stored checkpoint, ordered by file, then key.
+func (s *Store) Inputs(ctx context.Context) ([]store.Checkpoint, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT input_key, file, head_len, byte_offset, line, events, errors, updated
+		FROM checkpoints ORDER BY file, input_key`)
+	if err != nil {
+		return nil, fmt.Errorf("inputs: %w", err)
+	}
+	cps, err := scanCheckpoints(rows)
+	if err != nil {
+		return nil, fmt.Errorf("inputs: %w", err)
+	}
+	return cps, nil
+}
+
+func scanCheckpoints(rows *sql.Rows) ([]store.Checkpoint, error) {
 	defer rows.Close()
 	var out []store.Checkpoint
 	for rows.Next() {
@@ -79,6 +97,7 @@ func (s *Store) checkpoints(ctx context.Context, keys []string) ([]store.Checkpo
 		if err := rows.Scan(&cp.Key, &cp.File, &cp.HeadLen, &cp.Offset, &cp.Line, &cp.Events, &cp.Errors, &updated); err != nil {
 			return nil, err
 		}
+		var err error
 		if cp.Updated, err = parseTime(updated); err != nil {
 			return nil, fmt.Errorf("%q: %w", cp.Key, err)
 		}

@@ -50,6 +50,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"CommitBatchIdempotent", testCommitBatchIdempotent},
 		{"CheckpointMonotonic", testCheckpointMonotonic},
 		{"Checkpoints", testCheckpoints},
+		{"Inputs", testInputs},
 		{"CheckpointHeadLengths", testCheckpointHeadLengths},
 		{"ProvisionalHitsReplaced", testProvisionalHits},
 		{"ContinuesOtherKey", testContinues},
@@ -676,6 +677,29 @@ func testCheckpoints(t *testing.T, open Opener) {
 	}
 	if got := must[[]store.Checkpoint](t, "Checkpoints")(s.Checkpoints(ctx, nil)); len(got) != 0 {
 		t.Errorf("Checkpoints(no keys) = %+v, want none", got)
+	}
+}
+
+func testInputs(t *testing.T, open Opener) {
+	s := opened(t, open)
+	ctx := t.Context()
+	if got := must[[]store.Checkpoint](t, "Inputs")(s.Inputs(ctx)); len(got) != 0 {
+		t.Errorf("Inputs on an empty store = %+v, want none", got)
+	}
+	var want []store.Checkpoint
+	for i, x := range []struct{ key, file string }{{"k2", "b.log"}, {"k1", "b.log"}, {"k3", "a.json"}} {
+		cp := checkpoint(x.key, int64(i+1)*10)
+		cp.File = x.file
+		if err := s.CommitBatch(ctx, store.Batch{Checkpoint: cp}); err != nil {
+			t.Fatalf("CommitBatch(%s) = %v", x.key, err)
+		}
+		want = append(want, cp)
+	}
+	sort.Slice(want, func(i, j int) bool {
+		return want[i].File < want[j].File || want[i].File == want[j].File && want[i].Key < want[j].Key
+	})
+	if diff := cmp.Diff(want, must[[]store.Checkpoint](t, "Inputs")(s.Inputs(ctx)), cmpOpts); diff != "" {
+		t.Errorf("Inputs (-want +got):\n%s", diff)
 	}
 }
 
