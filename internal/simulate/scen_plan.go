@@ -79,6 +79,15 @@ func mimeOfName(name string) string {
 
 func hasSuffix(s, suf string) bool { return len(s) >= len(suf) && s[len(s)-len(suf):] == suf }
 
+// lootName fills a loot file name pattern with a code; a pattern without
+// a place for one ("product-roadmap-2016.pptx") is the name itself.
+func lootName(pattern, code string) string {
+	if !strings.Contains(pattern, "%s") {
+		return pattern
+	}
+	return strings.Replace(pattern, "%s", code, 1)
+}
+
 func (w *world) lootFor(g *rng, p *splan) []loot {
 	sector := p.site.Sector
 	var names []string
@@ -87,7 +96,7 @@ func (w *world) lootFor(g *rng, p *splan) []loot {
 		if len(list) == 0 {
 			list = tbl[fallback]
 		}
-		names = append(names, fmt.Sprintf(pick(g, list), pick(g, lootCodes)))
+		names = append(names, lootName(pick(g, list), pick(g, lootCodes)))
 	}
 	switch p.intent {
 	case intent.Economic:
@@ -95,7 +104,7 @@ func (w *world) lootFor(g *rng, p *splan) []loot {
 			add(econLoot, "technology")
 		}
 		if g.chance(w.prof.neutralLoot) {
-			names = append(names, fmt.Sprintf(pick(g, neutralLoot), pick(g, lootCodes)))
+			names = append(names, lootName(pick(g, neutralLoot), pick(g, lootCodes)))
 			p.traps = append(p.traps, "neutral file names among the loot")
 		}
 	case intent.NationalSecurity:
