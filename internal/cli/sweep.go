@@ -151,7 +151,7 @@ func loadSweepSet(ctx context.Context, stderr io.Writer, files []string, jobs in
 	defer debug.SetGCPercent(debug.SetGCPercent(50))
 	b := sweep.NewBuilder(0)
 	for _, f := range files {
-		data, err := readPrefaulted(f)
+		data, err := readPrefaulted(f, jobs)
 		if err != nil {
 			return nil, fmt.Errorf("load intel: %w", err)
 		}
@@ -232,8 +232,10 @@ func isText(data []byte, jobs int) bool {
 
 // readPrefaulted is os.ReadFile into memory prefaulted in one go (see
 // package prefault): a third of a second less for a list of 10 million
-// indicators where page faults are dear.
-func readPrefaulted(name string) ([]byte, error) {
+// indicators where page faults are dear. A regular file of a few MiB or
+// more is read in parts on up to jobs goroutines (the copy out of the page
+// cache is otherwise a serial step before the parallel parse).
+func readPrefaulted(name string, jobs int) ([]byte, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, err
@@ -244,6 +246,31 @@ func readPrefaulted(name string) ([]byte, error) {
 		size = int(fi.Size())
 	}
 	data := prefault.MakeCap[byte](size + 512)
+	if parts := min(jobs, size>>21); parts > 1 {
+		errs := make([]error, parts)
+		var wg sync.WaitGroup
+		for k := range parts {
+			from, to := size*k/parts, size*(k+1)/parts
+			wg.Go(func() {
+				n, err := f.ReadAt(data[from:to], int64(from))
+				if err == io.EOF && n == to-from {
+					err = nil
+				}
+				errs[k] = err
+			})
+		}
+		wg.Wait()
+		next := int64(size) // whatever the file grew by since Stat is read below
+		if err := errors.Join(errs...); errors.Is(err, io.EOF) {
+			next = 0 // it shrank: read it again, in one piece
+		} else if err != nil {
+			return nil, err
+		}
+		if _, err := f.Seek(next, io.SeekStart); err != nil {
+			return nil, err
+		}
+		data = data[:next]
+	}
 	for {
 		n, err := f.Read(data[len(data):cap(data)])
 		data = data[:len(data)+n]

@@ -46,7 +46,12 @@ func finish(parts []*part) *Set {
 	for k := range nStr {
 		strs[k] = prefault.MakeCap[uint64](nstr[k])
 	}
+	// The serial pass numbers the parts and merges their metas; the
+	// entries are then copied on two goroutines (the IPv4 side and the
+	// strings, as they are sorted below), records remapped on the second.
 	inputs := 0
+	bases := make([]uint64, len(parts))
+	remaps := make([][]uint32, len(parts))
 	for pi, p := range parts {
 		remap := make([]uint32, len(p.metas))
 		for i := range p.metas {
@@ -59,27 +64,17 @@ func finish(parts []*part) *Set {
 			}
 			remap[i] = m
 		}
+		remaps[pi] = remap
 		base := s.n
+		bases[pi] = uint64(base)
 		if len(p.cur.recs) > 0 {
 			p.done = append(p.done, p.cur)
 		}
 		for _, g := range p.done {
-			for i := range g.recs {
-				g.recs[i].meta = remap[g.recs[i].meta]
-			}
 			g.base += int32(base)
 			s.segs = append(s.segs, g)
 		}
 		s.n += p.count
-		b := uint64(base)
-		plus := func(e uint64) uint64 { return e + b }
-		v4 = p.v4.appendTo(v4, plus)
-		for k := range nStr {
-			strs[k] = p.strs[k].appendTo(strs[k], plus)
-		}
-		fd2 = p.fd2.appendTo(fd2, func(h uint64) uint64 { return h })
-		v6 = p.v6.appendTo(v6, func(e v6entry) v6entry { return v6entry{e.a, e.n + int32(base)} })
-		cidrs = p.cidrs.appendTo(cidrs, func(e cidrEntry) cidrEntry { e.n += int32(base); return e })
 		for _, re := range p.rejected {
 			re.Index += inputs
 			s.rejected = append(s.rejected, re)
@@ -90,15 +85,39 @@ func finish(parts []*part) *Set {
 				s.stats.ByType[typeOrder[k]] += c
 			}
 		}
-		parts[pi] = nil // let the garbage collector have the rest
 	}
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for pi, p := range parts {
+			b := bases[pi]
+			v4 = p.v4.appendTo(v4, func(e uint64) uint64 { return e + b })
+			fd2 = p.fd2.appendTo(fd2, func(h uint64) uint64 { return h })
+			v6 = p.v6.appendTo(v6, func(e v6entry) v6entry { return v6entry{e.a, e.n + int32(b)} })
+			cidrs = p.cidrs.appendTo(cidrs, func(e cidrEntry) cidrEntry { e.n += int32(b); return e })
+		}
+	})
+	wg.Go(func() {
+		for pi, p := range parts {
+			b := bases[pi]
+			for k := range nStr {
+				strs[k] = p.strs[k].appendTo(strs[k], func(e uint64) uint64 { return e + b })
+			}
+			remap := remaps[pi]
+			for _, g := range p.done {
+				for i := range g.recs {
+					g.recs[i].meta = remap[g.recs[i].meta]
+				}
+			}
+		}
+	})
+	wg.Wait()
+	clear(parts) // let the garbage collector have the rest
 
 	// Sort every index's entries and find duplicates.
 	var dead []bool
 	if derived {
 		dead = prefault.Make[bool](s.n)
 	}
-	var wg sync.WaitGroup
 	wg.Go(func() {
 		sortEntries(v4, nil)
 		s.markDead(dead, v4, nil)
