@@ -121,8 +121,8 @@ func (s *Set) token(r []byte, cl uint8) bool {
 		if s.colonHex(r) {
 			return true
 		}
-		if bytes.Count(r, []byte(":")) >= 2 {
-			if a, err := netip.ParseAddr(string(bytes.TrimRight(r, ":."))); err == nil && s.addr(a) {
+		if t := bytes.TrimRight(r, ":."); maybeIPv6(t) {
+			if a, err := netip.ParseAddr(string(t)); err == nil && s.addr(a) {
 				return true
 			}
 		}
@@ -149,6 +149,16 @@ func (s *Set) token(r []byte, cl uint8) bool {
 	return false
 }
 
+// maybeIPv6 reports whether t, hex digits, '.' and ':', has the colons an
+// IPv6 address needs: a "::", or seven (eight groups), or six (six groups
+// and an IPv4 address); netip.ParseAddr accepts nothing else. Serial
+// numbers and fingerprints written with ':' ("04:61:9C:1D") are ruled out
+// without parsing (and allocating).
+func maybeIPv6(t []byte) bool {
+	n := bytes.Count(t, []byte(":"))
+	return n >= 2 && (n == 6 || n == 7 || bytes.Contains(t, []byte("::")))
+}
+
 // part looks up a run without ':' as an IPv4 address, a domain and its
 // parents, and a hash.
 func (s *Set) part(p []byte, cl uint8) bool {
@@ -156,10 +166,15 @@ func (s *Set) part(p []byte, cl uint8) bool {
 		p = p[:len(p)-1]
 	}
 	if cl&cNonHex == 0 && len(p) >= 32 {
-		for h := range bytes.SplitSeq(p, []byte(".")) {
-			if s.hash(h) {
+		for h := p; len(h) > 0; {
+			k := bytes.IndexByte(h, '.')
+			if k < 0 {
+				k = len(h)
+			}
+			if s.hash(h[:k]) {
 				return true
 			}
+			h = h[min(k+1, len(h)):]
 		}
 	}
 	if cl&cDot == 0 {
