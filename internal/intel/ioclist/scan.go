@@ -270,6 +270,12 @@ func fastLine(s string) (t intel.Type, v string, ok bool) {
 	if len(s) == 0 || len(s) > 253 {
 		return "", "", false
 	}
+	if k := strings.IndexByte(s, '/'); k > 0 {
+		if fastCIDR(s[:k], s[k+1:]) {
+			return intel.CIDR, s, true
+		}
+		return "", "", false
+	}
 	// The character classes first (one table lookup a byte), then the
 	// labels of what may be a name.
 	var cl uint8
@@ -322,6 +328,35 @@ func fastLine(s string) (t intel.Type, v string, ok bool) {
 		return "", "", false
 	}
 	return intel.Domain, s, true
+}
+
+// fastCIDR reports whether addr/bits is an IPv4 prefix as Detect writes
+// it: a dotted quad without leading zeros, a length of 0 to 32 without
+// leading zeros, and no bits set after the length (Detect masks them).
+func fastCIDR(addr, bits string) bool {
+	if !isIPv4(addr) || len(bits) == 0 || len(bits) > 2 || len(bits) == 2 && bits[0] == '0' {
+		return false
+	}
+	n := 0
+	for i := 0; i < len(bits); i++ {
+		if bits[i] < '0' || bits[i] > '9' {
+			return false
+		}
+		n = n*10 + int(bits[i]-'0')
+	}
+	if n > 32 {
+		return false
+	}
+	var a, v uint32
+	for i := 0; i < len(addr); i++ {
+		if addr[i] == '.' {
+			a, v = a<<8|v, 0
+		} else {
+			v = v*10 + uint32(addr[i]-'0')
+		}
+	}
+	a = a<<8 | v
+	return n == 32 || a<<n == 0
 }
 
 // Character classes of fastLine: what is not in one sends a line to
