@@ -170,8 +170,8 @@ func loadSweepSet(ctx context.Context, stderr io.Writer, files []string, jobs in
 				loaders[k] = &listLoader{shard: sweep.NewShard(len(data) / parts / 16)}
 				loaders[k].ind.Source = filepath.Base(f)
 			}
-			uns, err := ioclist.ScanParts(ctx, data, f, parts, func(k int, t intel.Type, value, name string) {
-				loaders[k].add(t, value, name)
+			uns, err := ioclist.ScanPartsCanonical(ctx, data, f, parts, func(k int, t intel.Type, value, name string, canonical bool) {
+				loaders[k].add(t, value, name, canonical)
 			})
 			total := 0
 			for _, l := range loaders {
@@ -296,9 +296,15 @@ type listLoader struct {
 	_     [64]byte
 }
 
-func (l *listLoader) add(t intel.Type, value, name string) {
+func (l *listLoader) add(t intel.Type, value, name string, canonical bool) {
 	l.ind.Type, l.ind.Value, l.ind.Name = t, value, name
-	if l.shard.AddDerived(&l.ind) {
+	var ok bool
+	if canonical {
+		ok = l.shard.AddCanonical(&l.ind)
+	} else {
+		ok = l.shard.AddDerived(&l.ind)
+	}
+	if ok {
 		l.added++
 	}
 }

@@ -100,3 +100,10 @@ func (sh *Shard) Add(ind *intel.Indicator) bool { return sh.p.add(ind, false) }
 // AddDerived is Builder.AddDerived for the shard; duplicates across
 // shards are dropped too.
 func (sh *Shard) AddDerived(ind *intel.Indicator) bool { return sh.p.add(ind, true) }
+
+// AddCanonical is AddDerived for an indicator whose value is known to be
+// canonical, what intel.Normalise(ind.Type, ind.Value) returns unchanged
+// (as ioclist.ScanPartsCanonical reports): the value is indexed without
+// checking that again. A value that is not canonical would be indexed as
+// it is, and never match.
+func (sh *Shard) AddCanonical(ind *intel.Indicator) bool { return sh.p.addValue(ind, true, true) }

@@ -58,6 +58,34 @@ func TestAddDerivedMatchesReadAndCompile(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := b.Set()
+	// The same in shards, with the values the fast path read added as
+	// canonical (ioclist.ScanPartsCanonical, Shard.AddCanonical).
+	b2 := sweep.NewBuilder(0)
+	shards := make([]*sweep.Shard, 3)
+	inds := make([]intel.Indicator, len(shards))
+	for k := range shards {
+		shards[k] = sweep.NewShard(0)
+		inds[k].Source = "feed.txt"
+	}
+	canonical := 0
+	if _, err := ioclist.ScanPartsCanonical(ctx, data, "feed.txt", len(shards), func(k int, typ intel.Type, v, name string, c bool) {
+		inds[k].Type, inds[k].Value, inds[k].Name = typ, v, name
+		if c {
+			canonical++
+			shards[k].AddCanonical(&inds[k])
+		} else {
+			shards[k].AddDerived(&inds[k])
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, sh := range shards {
+		b2.AddShard(sh)
+	}
+	got2 := b2.Set()
+	if canonical < 1000 {
+		t.Errorf("%d values read as canonical, want most of 3000", canonical)
+	}
 	if diff := cmp.Diff(c.Unsupported, uns); diff != "" {
 		t.Errorf("Scan's unsupported lines differ from Read's (-Read +Scan):\n%s", diff)
 	}
@@ -74,6 +102,9 @@ func TestAddDerivedMatchesReadAndCompile(t *testing.T) {
 	}
 	if diff := cmp.Diff(all(want), all(got)); diff != "" {
 		t.Errorf("indicators differ (-Compile +AddDerived):\n%s", diff)
+	}
+	if diff := cmp.Diff(all(want), all(got2)); diff != "" {
+		t.Errorf("indicators differ (-Compile +AddCanonical in shards):\n%s", diff)
 	}
 	type hit struct{ Field, ID string }
 	hits := func(s *sweep.Set, evs int) [][]hit {
@@ -98,6 +129,9 @@ func TestAddDerivedMatchesReadAndCompile(t *testing.T) {
 	}
 	if diff := cmp.Diff(w, g); diff != "" {
 		t.Errorf("matches differ (-Compile +AddDerived):\n%s", diff)
+	}
+	if diff := cmp.Diff(w, hits(got2, 2000)); diff != "" {
+		t.Errorf("matches differ (-Compile +AddCanonical in shards):\n%s", diff)
 	}
 }
 

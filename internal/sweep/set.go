@@ -349,6 +349,12 @@ func (p *part) nextSeg(vlen int) {
 // shared fields) is dropped when the Set is built. It reports whether ind
 // was valid.
 func (p *part) add(ind *intel.Indicator, derive bool) bool {
+	return p.addValue(ind, derive, false)
+}
+
+// addValue is add; canonical says that ind.Value is what
+// intel.Normalise(ind.Type, ind.Value) gives back, so it is not checked.
+func (p *part) addValue(ind *intel.Indicator, derive, canonical bool) bool {
 	i := p.inputs
 	p.inputs++
 	if p.count == math.MaxInt32 {
@@ -363,7 +369,7 @@ func (p *part) add(ind *intel.Indicator, derive bool) bool {
 		c.pf = prefault.Ahead(c.recs, c.pf)
 	}
 	r := rec{extra: -1}
-	k, err := p.index(ind, int32(p.count), &r)
+	k, err := p.index(ind, int32(p.count), &r, canonical)
 	if err != nil {
 		p.rejected = append(p.rejected, RejectError{Index: i, ID: ind.ID, Type: ind.Type, Value: ind.Value, Err: err})
 		return false
@@ -393,7 +399,7 @@ func (p *part) add(ind *intel.Indicator, derive bool) bool {
 
 // index validates ind, adds its index entry as indicator n, sets r's value
 // and returns its type's place in typeOrder.
-func (p *part) index(ind *intel.Indicator, n int32, r *rec) (int, error) {
+func (p *part) index(ind *intel.Indicator, n int32, r *rec, canonical bool) (int, error) {
 	v := ind.Value
 	switch ind.Type {
 	case intel.IPv4, intel.IPv6:
@@ -426,7 +432,7 @@ func (p *part) index(ind *intel.Indicator, n int32, r *rec) (int, error) {
 		return 1, nil
 	case intel.CIDR:
 		pr, err := netip.ParsePrefix(v)
-		if err != nil || pr != pr.Masked() || pr.Addr().Is4In6() || string(pr.AppendTo(p.buf[:0])) != v {
+		if err != nil || !canonical && (pr != pr.Masked() || pr.Addr().Is4In6() || string(pr.AppendTo(p.buf[:0])) != v) {
 			if v, err = intel.Normalise(intel.CIDR, v); err != nil {
 				return 0, err
 			}
@@ -442,7 +448,7 @@ func (p *part) index(ind *intel.Indicator, n int32, r *rec) (int, error) {
 	if kind < 0 {
 		return 0, fmt.Errorf("%w: unknown type %q", intel.ErrBadValue, ind.Type)
 	}
-	if !(kind == kDomain && canonicalDomain(v) || hexLen[kind] == len(v) && lowerHex(v)) {
+	if !canonical && !(kind == kDomain && canonicalDomain(v) || hexLen[kind] == len(v) && lowerHex(v)) {
 		var err error
 		if v, err = intel.Normalise(ind.Type, v); err != nil {
 			return 0, err

@@ -1,6 +1,13 @@
 package ioclist
 
-import "testing"
+import (
+	"context"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/pactwatch/pactwatch/internal/intel"
+)
 
 // checkFast reports a line fastLine reads otherwise than ParseLine.
 func checkFast(t *testing.T, line string) {
@@ -12,6 +19,15 @@ func checkFast(t *testing.T, line string) {
 	pt, pv, comment, err := ParseLine(line)
 	if err != nil || ft != pt || fv != pv || comment != "" {
 		t.Errorf("fastLine(%q) = %s %q, ParseLine = %s %q %q %v", line, ft, fv, pt, pv, comment, err)
+	}
+	// What the fast path reads is canonical (ScanPartsCanonical says so).
+	for _, typ := range []intel.Type{ft, intel.JA3} {
+		if typ == intel.JA3 && ft != intel.MD5 {
+			continue // a "ja3" header makes MD5s JA3s, nothing else
+		}
+		if n, err := intel.Normalise(typ, fv); err != nil || n != fv {
+			t.Errorf("fastLine(%q) = %s %q, but Normalise gives %q, %v", line, typ, fv, n, err)
+		}
 	}
 }
 
@@ -55,4 +71,26 @@ func FuzzFastLine(f *testing.F) {
 	f.Fuzz(func(t *testing.T, line string) {
 		checkFast(t, line)
 	})
+}
+
+// ScanPartsCanonical says canonical for the values of the fast path, whose
+// Normalise is themselves, and not for values that needed normalising.
+func TestScanPartsCanonical(t *testing.T) {
+	data := []byte("# feed\n1.2.3.4\nEVIL.example\nevil.example\n10.0.0.0/8\n10.0.0.1/8\nDA39A3EE5E6B4B0D3255BFEF95601890AFD80709\nda39a3ee5e6b4b0d3255bfef95601890afd80709\nhxxp://a.b/c\n")
+	want := map[string]bool{"1.2.3.4": true, "evil.example": true, "10.0.0.0/8": true, "da39a3ee5e6b4b0d3255bfef95601890afd80709": true}
+	got := map[string]bool{}
+	_, err := ScanPartsCanonical(context.Background(), data, "f.txt", 2, func(_ int, typ intel.Type, v, _ string, canonical bool) {
+		if canonical {
+			got[v] = true
+			if n, err := intel.Normalise(typ, v); err != nil || n != v {
+				t.Errorf("ScanPartsCanonical: %s %q canonical, but Normalise gives %q, %v", typ, v, n, err)
+			}
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("ScanPartsCanonical canonical values differ (-want +got):\n%s", diff)
+	}
 }

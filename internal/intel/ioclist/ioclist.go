@@ -148,12 +148,13 @@ type builder struct {
 	file string
 	opt  Options
 	seen map[string]bool
-	emit func(t intel.Type, value, name string) // Scan's callback, instead of c.Indicators
+	emit func(t intel.Type, value, name string, canonical bool) // Scan's callback, instead of c.Indicators
+	fast bool                                                   // the value being added came from fastLine
 }
 
 func (b *builder) add(t intel.Type, v, name string) {
 	if b.emit != nil {
-		b.emit(t, v, name)
+		b.emit(t, v, name, b.fast)
 		return
 	}
 	id := intel.IndicatorID(t, v)

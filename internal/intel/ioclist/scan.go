@@ -34,9 +34,17 @@ func Scan(ctx context.Context, data []byte, file string, fn func(t intel.Type, v
 // them in order gets what Scan gives. CSV files are read as one part. The
 // unsupported lines come in file order.
 func ScanParts(ctx context.Context, data []byte, file string, parts int, fn func(part int, t intel.Type, value, name string)) ([]intel.Unsupported, error) {
+	return ScanPartsCanonical(ctx, data, file, parts, func(k int, t intel.Type, value, name string, _ bool) { fn(k, t, value, name) })
+}
+
+// ScanPartsCanonical is ScanParts whose fn is also told when a value is
+// known to be canonical, what intel.Normalise(t, value) returns unchanged:
+// the bare addresses, prefixes, hashes and names of large lists, which a
+// fast path reads. A caller may then skip checking it again.
+func ScanPartsCanonical(ctx context.Context, data []byte, file string, parts int, fn func(part int, t intel.Type, value, name string, canonical bool)) ([]intel.Unsupported, error) {
 	b := &builder{c: &intel.Collection{}, file: file}
 	if hdr, ok := csvHeader(data); ok {
-		b.emit = func(t intel.Type, value, name string) { fn(0, t, value, name) }
+		b.emit = func(t intel.Type, value, name string, c bool) { fn(0, t, value, name, c) }
 		if err := b.readCSV(ctx, data, hdr); err != nil {
 			return nil, err
 		}
@@ -69,14 +77,14 @@ var minPart = 256 << 10
 // up to parts pieces read at once, each starting from the section its
 // nearest preceding comment or blank line names. With fn nil, everything
 // goes to b.add on one goroutine.
-func (b *builder) scanLines(ctx context.Context, data []byte, parts int, fn func(part int, t intel.Type, value, name string)) error {
+func (b *builder) scanLines(ctx context.Context, data []byte, parts int, fn func(part int, t intel.Type, value, name string, canonical bool)) error {
 	if len(data) == 0 {
 		return nil
 	}
 	text := unsafe.String(unsafe.SliceData(data), len(data))
 	head := *b
 	if fn != nil {
-		head.emit = func(t intel.Type, value, name string) { fn(0, t, value, name) }
+		head.emit = func(t intel.Type, value, name string, c bool) { fn(0, t, value, name, c) }
 	}
 	var st lineState
 	pos, err := head.lines(ctx, text, &st, true)
@@ -114,7 +122,7 @@ func (b *builder) scanLines(ctx context.Context, data []byte, parts int, fn func
 		r := &res[k]
 		r.b = builder{c: &intel.Collection{}, file: b.file, opt: b.opt, seen: b.seen}
 		if fn != nil {
-			r.b.emit = func(t intel.Type, value, name string) { fn(k, t, value, name) }
+			r.b.emit = func(t intel.Type, value, name string, c bool) { fn(k, t, value, name, c) }
 		}
 		r.st = lineState{section: st.section, defaultType: st.defaultType, content: true}
 		run := func() {
@@ -222,7 +230,9 @@ func (b *builder) line(st *lineState, text string) {
 			t = intel.JA3
 		}
 		st.content = true
+		b.fast = true
 		b.add(t, v, st.section)
+		b.fast = false
 		return
 	}
 	t, v, comment, err := ParseLine(text)
