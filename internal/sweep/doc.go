@@ -27,6 +27,8 @@
 // a slice of intel.Indicator or stored IDs, which are derived from type and
 // value when asked for. Shards let several goroutines add parts of a list
 // at once (ioclist.ScanParts); joined in order they give the same Set.
+// Shard.AddCanonical takes values known to be canonical (what
+// ioclist.ScanPartsCanonical reports) without checking them again.
 // A Holder lets a long-running process swap in a newly compiled Set while
 // workers keep matching.
 //
