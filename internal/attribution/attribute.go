@@ -26,9 +26,11 @@ const Threshold = 0.5
 const MinTechnical = 0.3
 
 // ContestServers is how many servers of its own (not shared with another
-// actor in intel, strong enough to name it) each of two candidates must
-// have for an intrusion to be contested and left unattributed.
-const ContestServers = 2
+// actor in intel, strong enough to name it) a rival must have, and at
+// least as many as the best candidate, for an intrusion to be contested
+// and left unattributed: infrastructure is the strongest evidence, and
+// when it names two actors as strongly, a name would be a guess.
+const ContestServers = 1
 
 // MaxConfidence is the highest STIX confidence an attribution gets: the
 // evidence is indirect, so it stays short of certainty.
@@ -155,9 +157,9 @@ func summarise(cs []Candidate, evs map[string]*Evidence, unlinked int) (bool, st
 	// compromises on one host, or one actor borrowing another's
 	// infrastructure. Either way the evidence does not name one.
 	var rival *Candidate
-	if attributed && !weak && evs[top.ActorID] != nil && evs[top.ActorID].Servers >= ContestServers {
+	if attributed && !weak && evs[top.ActorID] != nil {
 		for i := range cs[1:] {
-			if e := evs[cs[1+i].ActorID]; e != nil && e.Servers >= ContestServers {
+			if e := evs[cs[1+i].ActorID]; e != nil && e.Servers >= ContestServers && e.Servers >= evs[top.ActorID].Servers {
 				rival = &cs[1+i]
 				break
 			}

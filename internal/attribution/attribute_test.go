@@ -533,6 +533,20 @@ func TestContested(t *testing.T) {
 	if r.Attributed || !strings.Contains(r.Summary, "each have servers of their own here (2 and 2)") {
 		t.Errorf("Attribute = attributed %v, %q; want unattributed as contested", r.Attributed, r.Summary)
 	}
+	// More servers of its own than the rival: named, the rival's server
+	// noted as conflicting.
+	hits = hits[:0]
+	for i, at := range beijingHours(21) {
+		s := ss[:3][i%3]
+		hits = append(hits, intrusion.Hit{OrgID: "acme", Event: telemetry.Event{
+			Time: at, Kind: "http", SrcIP: netip.MustParseAddr("10.1.2.3"), DstIP: netip.MustParseAddr("203.0.113.5"),
+			Source: telemetry.Source{File: "eve.json", Line: int64(i + 1), Offset: int64(i * 100)},
+		}, Matches: []intrusion.Match{{Field: "domain", Value: s.value, IndicatorID: s.indicator, Type: string(s.typ), Indicator: s.value}}})
+	}
+	r = attribution.Attribute(intrusion.Group(hits, 0)[0], acme, k)
+	if top, ok := r.Top(); !ok || top.ActorID != dp || !strings.Contains(r.Summary, "Conflicting evidence: infrastructure points at Red X") {
+		t.Errorf("two servers against one: %q, want attributed to Deep Panda with the conflict noted", r.Summary)
+	}
 	// One of them alone is attributed.
 	r = attribution.Attribute(build(t, beijingHours(20), nil, sDomain, dom("indicator--dp-2", "c2.panda.example")), acme, k)
 	if top, ok := r.Top(); !ok || top.ActorID != dp {

@@ -75,7 +75,8 @@ const (
 // that give competitive advantage, governments and think tanks the ones
 // states want; defense, aerospace, energy and other dual-use sectors say
 // nothing by themselves), the actor's mission read from its known targets
-// (used when the intrusion is attributed, or no attribution was made), and
+// (used when the intrusion is attributed, when no attribution was made, or
+// for the most likely candidate when it is not named), and
 // the words of what was taken or reached (file names and URL paths,
 // weighed by how far the intrusion got). The sign gives economic or
 // national-security; words of both kinds in balance give mixed; no
@@ -149,7 +150,12 @@ func Assess(in intrusion.Intrusion, victim org.Organisation, attr attribution.Re
 	}
 
 	// The actor's mission, read from its known targets.
-	useActor := actor != nil && (attr.Attributed || len(attr.Candidates) == 0)
+	// The actor's history counts when it is the attributed one, or the
+	// most likely one though not named (contested, or named by shared
+	// evidence only): intent needs no name, only the likely mission.
+	likely := actor != nil && !attr.Attributed && len(attr.Candidates) > 0 &&
+		attr.Candidates[0].ActorID == actor.ID && attr.Candidates[0].Score >= attribution.Threshold
+	useActor := actor != nil && (attr.Attributed || len(attr.Candidates) == 0 || likely)
 	switch {
 	case actor == nil && attr.Attributed:
 		reason("attributed, but the actor's record was not given: its history is not used")
@@ -158,6 +164,9 @@ func Assess(in intrusion.Intrusion, victim org.Organisation, attr attribution.Re
 	case !useActor:
 		reason("unattributed: %s's history is not used", actor.Name)
 	default:
+		if likely {
+			reason("not attributed, but %s is the most likely actor (probability %.2f): its mission counts", actor.Name, attr.Candidates[0].Score)
+		}
 		m, c, g := Mission(actor.TargetSectors)
 		switch {
 		case c+g == 0:

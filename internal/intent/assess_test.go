@@ -25,6 +25,8 @@ var (
 
 	attributed   = attribution.Result{Attributed: true, Candidates: []attribution.Candidate{{ActorID: "intrusion-set--a", Score: 0.9}}}
 	unattributed = attribution.Result{Candidates: []attribution.Candidate{{ActorID: "intrusion-set--a", Score: 0.2}}}
+	// Contested, or named by shared evidence only: not attributed, but likely.
+	likelySpy = attribution.Result{Candidates: []attribution.Candidate{{ActorID: "intrusion-set--b", Score: 0.8}}}
 )
 
 // intr builds an intrusion with a status and the given files and URLs.
@@ -82,6 +84,8 @@ func TestAssess(t *testing.T) {
 			intent.Mixed, 30, 69, []string{"/share/f35-design/weapon-bay.cad"}, nil},
 		{"state-owned energy firm with pricing taken", intr(intrusion.Exfiltrated, []string{"pricing-model.xlsx", "negotiation-position.docx", "merger-memo.doc"}), soe, attributed, commercialActor,
 			intent.Economic, 60, 95, nil, []string{"state-owned"}},
+		{"defense contractor, the most likely actor a spy though not named", intr(intrusion.Detected, nil), defense, likelySpy, spyActor,
+			intent.NationalSecurity, 50, 80, nil, []string{"not attributed, but Cable Bear is the most likely actor (probability 0.80)"}},
 		{"unknown sector, nothing known", intr(intrusion.Detected, nil), org.Organisation{ID: "x"}, unattributed, nil,
 			intent.Undetermined, 1, 29, nil, []string{"victim sector unknown"}},
 		{"host names are not evidence", intr(intrusion.Exfiltrated, nil, "http://military-policy.example/"), org.Organisation{ID: "x"}, unattributed, nil,

@@ -43,11 +43,10 @@ const MaxFiles = 200
 const ActivitySlots = 7 * 48
 
 // Group turns hits into intrusions. Hits are grouped per organisation;
-// within one, two hits belong together when they share an anchor (the
-// connection, or a host on the organisation's side) and are at most
-// window apart (DefaultWindow if window <= 0), or when one host reaches
-// the same indicator again within PairWindowFactor windows; an intrusion
-// is a connected run of such hits. Concurrent unrelated activity (two
+// within one, two hits belong together when they share a connection and
+// are at most window apart (DefaultWindow if window <= 0), or share a host
+// on the organisation's side and are at most HostWindowFactor windows
+// apart; an intrusion is a connected run of such hits. Concurrent unrelated activity (two
 // compromised hosts, benign visits from others) stays apart; so do two
 // actors meeting on one shared server. Indicators themselves do not tie
 // hosts together: that is attribution's business.
@@ -253,26 +252,17 @@ func components(hits []Hit, idx, pos []int, window time.Duration, prev *prevalen
 			as = append(as, "uid:"+h.Event.UID)
 		}
 		if !bg[i] {
-			hs := hostAnchors(h)
-			as = append(as, hs...)
-			for _, m := range h.Matches {
-				if prev.widespread(m.IndicatorID, h.Event.Time) {
-					continue
-				}
-				// A host that goes on reaching the same server after a
-				// quiet spell is still the same compromise.
-				for _, a := range hs {
-					as = append(as, "pair:"+a+"|"+m.IndicatorID)
-				}
-			}
+			as = append(as, hostAnchors(h)...)
 			if len(as) == 0 {
 				as = append(as, "org")
 			}
 		}
 		for _, a := range as {
+			// A compromised host stays compromised through a quiet spell:
+			// a lure opened on Friday, beacons from Monday.
 			win := window
-			if strings.HasPrefix(a, "pair:") {
-				win = PairWindowFactor * window
+			if strings.HasPrefix(a, "host:") {
+				win = HostWindowFactor * window
 			}
 			if s, ok := last[a]; ok && h.Event.Time.Sub(s.t) <= win {
 				ra, rb := find(s.at), find(i)
@@ -307,10 +297,10 @@ func components(hits []Hit, idx, pos []int, window time.Duration, prev *prevalen
 	return comps, background
 }
 
-// PairWindowFactor stretches the window for one host reaching one
-// indicator again: beacons of a compromised host resume after a quiet
-// week, and that is still the same intrusion.
-const PairWindowFactor = 3
+// HostWindowFactor stretches the window for one host: after a lure or an
+// exploit, beacons may start days later, or resume after a quiet week,
+// and that is still the same compromise.
+const HostWindowFactor = 3
 
 // hostAnchors are the hosts that tie a hit to others of the same
 // intrusion: the event's endpoints that are not themselves matched

@@ -31,6 +31,14 @@ func hit(org string, n int64, d time.Duration, kind string, matches ...intrusion
 	}
 }
 
+// otherHost moves a hit to another internal host, talking to the address
+// its match names.
+func otherHost(h intrusion.Hit) intrusion.Hit {
+	h.Event.SrcIP = netip.MustParseAddr("10.7.7.7")
+	h.Event.DstIP = netip.MustParseAddr(h.Matches[0].Value)
+	return h
+}
+
 var (
 	mIP     = intrusion.Match{Field: telemetry.FieldDstIP, Value: "198.51.100.7", IndicatorID: "indicator--ip", Type: "ipv4", Indicator: "198.51.100.7"}
 	mDomain = intrusion.Match{Field: telemetry.FieldDomain, Value: "evil.example", IndicatorID: "indicator--dom", Type: "domain", Indicator: "evil.example"}
@@ -43,10 +51,10 @@ func TestGroupWindows(t *testing.T) {
 	hits := []intrusion.Hit{
 		hit("acme", 1, 0, "dns", mDomain),
 		hit("acme", 2, time.Hour, "flow", mIP),
-		hit("acme", 3, 71*time.Hour, "flow", mIP),        // gap 70h: same intrusion
-		hit("acme", 4, 144*time.Hour, "flow", mOther),    // gap 73h, another server: new intrusion
-		hit("widget", 1, 30*time.Minute, "dns", mDomain), // other organisation
-		hit("acme", 2, time.Hour, "flow", mIP),           // duplicate of line 2
+		hit("acme", 3, 71*time.Hour, "flow", mIP),                // gap 70h: same intrusion
+		otherHost(hit("acme", 4, 144*time.Hour, "flow", mOther)), // gap 73h, another host: new intrusion
+		hit("widget", 1, 30*time.Minute, "dns", mDomain),         // other organisation
+		hit("acme", 2, time.Hour, "flow", mIP),                   // duplicate of line 2
 	}
 	got := intrusion.Group(hits, 0)
 	type brief struct {
@@ -71,9 +79,8 @@ func TestGroupWindows(t *testing.T) {
 	if diff := cmp.Diff(want, briefs); diff != "" {
 		t.Errorf("Group mismatch (-want +got):\n%s", diff)
 	}
-	// With a 24h window the 70h gap before line 3 splits by host, but the
-	// same host reaching the same address again is joined within
-	// PairWindowFactor windows (72h).
+	// With a 24h window the 70h gap before line 3 is still one host's
+	// (HostWindowFactor windows, 72h): joined.
 	if got := intrusion.Group(hits, 24*time.Hour); len(got) != 3 {
 		t.Errorf("Group(window 24h) made %d intrusions, want 3", len(got))
 	}
@@ -284,7 +291,7 @@ func BenchmarkGroup(b *testing.B) {
 
 func TestAssignMembership(t *testing.T) {
 	hits := []intrusion.Hit{
-		hit("acme", 4, 144*time.Hour, "flow", mOther),
+		otherHost(hit("acme", 4, 144*time.Hour, "flow", mOther)),
 		hit("acme", 1, 0, "dns", mDomain),
 		hit("widget", 1, 30*time.Minute, "dns", mDomain),
 		hit("acme", 2, time.Hour, "flow", mIP),

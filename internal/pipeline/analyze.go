@@ -116,9 +116,10 @@ func Conclude(hits []intrusion.Hit, k *attribution.Knowledge, actors []intel.Act
 	for _, in := range a.Intrusions {
 		victim := victimOf(in)
 		res := attribution.Attribute(in, victim, k)
+		// The attributed actor, or the most likely one for intent.
 		var actor *intel.Actor
-		if top, ok := res.Top(); ok {
-			actor = byActor[top.ActorID]
+		if len(res.Candidates) > 0 && res.Candidates[0].Score >= attribution.Threshold {
+			actor = byActor[res.Candidates[0].ActorID]
 		}
 		it := intent.Assess(in, victim, res, actor)
 		a.Attributions = append(a.Attributions, res)
