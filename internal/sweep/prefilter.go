@@ -103,6 +103,14 @@ func (s *Set) token(r []byte, cl uint8) bool {
 	if cl&cColon == 0 {
 		return s.part(r, cl)
 	}
+	if isoTime(r) {
+		return false
+	}
+	return s.colonToken(r, cl)
+}
+
+// colonToken is token for a run with a ':' that is not a date and time.
+func (s *Set) colonToken(r []byte, cl uint8) bool {
 	// JSON's key-value separator: no address starts with a single ':'.
 	if len(r) >= 2 && r[0] == ':' && r[1] != ':' {
 		r = r[1:]
@@ -147,6 +155,41 @@ func (s *Set) token(r []byte, cl uint8) bool {
 		}
 	}
 	return false
+}
+
+// isoTime reports whether r is a date and time as EVE writes them
+// ("2015-09-26T00:00:00", then optionally '.' and up to 31 digits; the
+// zone after it is not a token byte), three in each flow record. Such a
+// run holds no value an indicator could match: the token loop would split
+// it at ':' into "2015-09-26T00" (no '.', too short for a hash), "00" (too
+// short) and "00.003000" (not an address, a name's last label is never
+// all digits, too short for a hash), and with 'T' and '-' it is neither
+// an IPv6 address nor hex (FuzzISOTime).
+func isoTime(r []byte) bool {
+	if len(r) < 19 || r[4] != '-' || r[7] != '-' || r[10] != 'T' || r[13] != ':' || r[16] != ':' {
+		return false
+	}
+	for i, c := range r[:19] {
+		switch i {
+		case 4, 7, 10, 13, 16:
+			continue
+		}
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	if len(r) == 19 {
+		return true
+	}
+	if r[19] != '.' || len(r) == 20 || len(r)-20 >= 32 {
+		return false // 32 digits and more could be a hash
+	}
+	for _, c := range r[20:] {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // maybeIPv6 reports whether t, hex digits, '.' and ':', has the colons an

@@ -221,6 +221,11 @@ func TestMayMatchForms(t *testing.T) {
 		{`{"src_ip":"1.2.3.44","rrname":"notevil.com","x":"evil.com.au","h":"da39a3ee5e6b4b0d3255bfef95601890afd8070"}`, false},
 		{`{"src_ip":"01.2.3.4","dest_ip":"10.21.0.1","ip6":"2001:db8::2"}`, false},
 		{`{"timestamp":"2015-09-26T00:00:00.003000+0000","event_type":"flow"}`, false},
+		{`{"start":"2015-09-26T00:00:00","end":"2015-09-26T00:00:00.1Z"}`, false},
+		{`{"x":"2015-09-26T00:00:1.2.3.4"}`, true},
+		{`{"x":"2015-09-26T00:00:00.evil.com"}`, true},
+		{`{"x":"2015-09-26T00:00:00.da39a3ee5e6b4b0d3255bfef95601890afd80709"}`, true},
+		{`{"x":"1.2.3.4:2015-09-26T00:00:00"}`, true},
 		{``, false},
 	} {
 		if got := set.MayMatch([]byte(tc.line)); got != tc.want {
