@@ -39,7 +39,7 @@ func (s *Set) MayMatch(line []byte) bool {
 		c := line[i]
 		cl := class[c]
 		if cl&cTok == 0 {
-			if c >= 0x80 || c == '\\' {
+			if cl&cStop != 0 {
 				return true
 			}
 			i++
@@ -53,6 +53,18 @@ func (s *Set) MayMatch(line []byte) bool {
 			continue
 		}
 		j := i + 1
+		// Eight bytes at a time while they are all token bytes (hashes,
+		// names, date-times), then one at a time.
+		for j+8 <= len(line) {
+			b := line[j : j+8 : j+8]
+			x0, x1, x2, x3 := class[b[0]], class[b[1]], class[b[2]], class[b[3]]
+			x4, x5, x6, x7 := class[b[4]], class[b[5]], class[b[6]], class[b[7]]
+			if x0&x1&x2&x3&x4&x5&x6&x7&cTok == 0 {
+				break
+			}
+			cl |= x0 | x1 | x2 | x3 | x4 | x5 | x6 | x7
+			j += 8
+		}
 		for j < len(line) {
 			x := class[line[j]]
 			if x&cTok == 0 {
@@ -78,6 +90,7 @@ const (
 	cColon              // ':'
 	cNonHex             // not a hex digit (nor ':' or '.')
 	cNonNum             // not a digit (nor '.')
+	cStop               // not a token byte, and MayMatch says true at once: a backslash or not ASCII
 )
 
 var class = func() (t [256]uint8) {
@@ -93,6 +106,8 @@ var class = func() (t [256]uint8) {
 			t[c] = cTok | cDot
 		case c == ':':
 			t[c] = cTok | cColon | cNonNum
+		case c == '\\' || c >= 0x80:
+			t[c] = cStop
 		}
 	}
 	return t
