@@ -10,6 +10,12 @@
 // the same 160 MB). Elsewhere, and where the kernel refuses, the functions
 // do nothing: memory is then faulted in as it is written, as usual.
 //
+// The first prefault of an array also asks for transparent huge pages for
+// all of it (madvise(MADV_HUGEPAGE)), which kernels often give only on
+// request: a fault and a TLB entry per 2 MiB instead of per 4 KiB, so that
+// lookups at random in the indexes miss the TLB less (1M indicators, 315 MB
+// EVE, -j 1: 0.87 s to 0.76 s).
+//
 // Prefaulting changes no contents; it only makes the range resident, so
 // callers prefault what they are about to write, not what they might.
 package prefault

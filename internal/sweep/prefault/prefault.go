@@ -29,6 +29,11 @@ func Range[T any](s []T, from, to int) {
 	var zero T
 	size := unsafe.Sizeof(zero)
 	base := unsafe.Pointer(unsafe.SliceData(s[:cap(s)]))
+	if from == 0 {
+		// The first prefault of the array: huge pages for all of it,
+		// before any of it is faulted in.
+		hugepages(base, uintptr(cap(s))*size)
+	}
 	populate(unsafe.Add(base, uintptr(from)*size), uintptr(to-from)*size)
 }
 
