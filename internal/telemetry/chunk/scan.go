@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/pactwatch/pactwatch/internal/sweep/prefault"
 	"github.com/pactwatch/pactwatch/internal/telemetry"
 	"github.com/pactwatch/pactwatch/internal/telemetry/logfile"
 )
@@ -73,7 +74,7 @@ func (w *window) fill(pos int64) (bool, error) {
 func (s *scanner) chunk(ctx context.Context, t *task) {
 	c := t.c
 	if s.buf == nil {
-		s.buf = make([]byte, int(s.opt.Size)+readSize)
+		s.buf = prefault.Make[byte](int(s.opt.Size) + readSize)
 	}
 	w := window{s: s, t: t, start: c.Start, b: s.buf[:0]}
 	from := c.Start
