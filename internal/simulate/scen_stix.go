@@ -60,21 +60,9 @@ func (w *world) bundle() object {
 		if !slices.Contains(used, m.key) {
 			continue
 		}
-		o := sdo("malware", m.id, tlpClear)
-		o = append(o, field{"name", m.name}, field{"is_family", true})
-		if len(m.aliases) > 0 {
-			o = append(o, field{"aliases", append([]string{m.name}, m.aliases...)})
-		}
-		o = append(o, field{"malware_types", []string{"remote-access-trojan"}}, field{"external_references", []object{attackRef(m.externalID, "software")}})
-		objs = append(objs, o)
+		objs = append(objs, malwareObject(m))
 	}
-	for _, t := range demoTechniques {
-		o := sdo("attack-pattern", t.id, tlpClear)
-		o = append(o, field{"name", t.name},
-			field{"kill_chain_phases", []object{{{"kill_chain_name", "mitre-attack"}, {"phase_name", t.tactic}}}},
-			field{"external_references", []object{attackRef(t.externalID, "technique")}})
-		objs = append(objs, o)
-	}
+	objs = append(objs, techniqueObjects()...)
 	var rels []any
 	for _, a := range w.actors {
 		o, rs := actorObjects(&a.actorSpec, scenCountryNames[a.sponsor], func(key string) string { return scenMalwareByKey(key).id })

@@ -342,19 +342,7 @@ func buildTruth(cfg Config, x *gen, plants []*plant) Truth {
 			byTag[ss.truth] = append(byTag[ss.truth], ss)
 		}
 	}
-	span := func(ss []*session) (time.Time, time.Time) {
-		var lo, hi time.Time
-		for i, s := range ss {
-			end := s.start.Add(s.dur)
-			if i == 0 || s.start.Before(lo) {
-				lo = s.start
-			}
-			if i == 0 || end.After(hi) {
-				hi = end
-			}
-		}
-		return lo, hi
-	}
+	span := sessionSpan
 	for _, p := range plants {
 		ss := byTag[p.id]
 		ti := TruthIntrusion{

@@ -225,21 +225,9 @@ func buildBundle() object {
 	}
 
 	for _, m := range demoMalware {
-		o := sdo("malware", m.id, tlpClear)
-		o = append(o, field{"name", m.name}, field{"is_family", true})
-		if len(m.aliases) > 0 {
-			o = append(o, field{"aliases", append([]string{m.name}, m.aliases...)})
-		}
-		o = append(o, field{"malware_types", []string{"remote-access-trojan"}}, field{"external_references", []object{attackRef(m.externalID, "software")}})
-		objs = append(objs, o)
+		objs = append(objs, malwareObject(m))
 	}
-	for _, t := range demoTechniques {
-		o := sdo("attack-pattern", t.id, tlpClear)
-		o = append(o, field{"name", t.name},
-			field{"kill_chain_phases", []object{{{"kill_chain_name", "mitre-attack"}, {"phase_name", t.tactic}}}},
-			field{"external_references", []object{attackRef(t.externalID, "technique")}})
-		objs = append(objs, o)
-	}
+	objs = append(objs, techniqueObjects()...)
 
 	var rels []any
 	for _, a := range demoActors {
@@ -285,4 +273,27 @@ func actorObjects(a *actorSpec, sponsorName string, malwareID func(key string) s
 		rels = append(rels, relationship("uses", a.id, techniqueByID(t).id, 0, ""))
 	}
 	return o, rels
+}
+
+// malwareObject renders a malware family as a STIX malware object.
+func malwareObject(m malwareSpec) object {
+	o := sdo("malware", m.id, tlpClear)
+	o = append(o, field{"name", m.name}, field{"is_family", true})
+	if len(m.aliases) > 0 {
+		o = append(o, field{"aliases", append([]string{m.name}, m.aliases...)})
+	}
+	return append(o, field{"malware_types", []string{"remote-access-trojan"}}, field{"external_references", []object{attackRef(m.externalID, "software")}})
+}
+
+// techniqueObjects renders the ATT&CK techniques as attack patterns.
+func techniqueObjects() []any {
+	var out []any
+	for _, t := range demoTechniques {
+		o := sdo("attack-pattern", t.id, tlpClear)
+		o = append(o, field{"name", t.name},
+			field{"kill_chain_phases", []object{{{"kill_chain_name", "mitre-attack"}, {"phase_name", t.tactic}}}},
+			field{"external_references", []object{attackRef(t.externalID, "technique")}})
+		out = append(out, o)
+	}
+	return out
 }
