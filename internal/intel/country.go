@@ -3,13 +3,23 @@ package intel
 import (
 	"sort"
 	"strings"
+	"sync"
 )
 
 // countries maps a folded country name, short name, demonym or ISO code to
 // its ISO 3166-1 alpha-2 code. It covers the states that appear as sponsors
 // or victims in ATT&CK descriptions, the MISP galaxy and the CFR tracker;
 // keys are folded with foldCountry.
-var countries = map[string]string{}
+var countries = sync.OnceValue(func() map[string]string {
+	m := map[string]string{}
+	for code, names := range countryNames {
+		m[foldCountry(code)] = code
+		for _, n := range names {
+			m[foldCountry(n)] = code
+		}
+	}
+	return m
+})
 
 // countryNames lists, per ISO code, the names and demonyms that map to it.
 // The first name is the short English name.
@@ -134,18 +144,11 @@ var countryNames = map[string][]string{
 	"ZA": {"South Africa", "South African"},
 }
 
-func init() {
-	for code, names := range countryNames {
-		countries[foldCountry(code)] = code
-		for _, n := range names {
-			countries[foldCountry(n)] = code
-		}
-	}
-}
+var apostrophes = strings.NewReplacer("’", "'", "‘", "'")
 
 // foldCountry lower-cases name, unifies apostrophes and collapses spaces.
 func foldCountry(name string) string {
-	name = strings.NewReplacer("’", "'", "‘", "'").Replace(name)
+	name = apostrophes.Replace(name)
 	return strings.Join(strings.Fields(strings.ToLower(name)), " ")
 }
 
@@ -156,9 +159,9 @@ func foldCountry(name string) string {
 func CountryCode(name string) (code string, ok bool) {
 	k := foldCountry(strings.TrimSpace(name))
 	k = strings.TrimPrefix(k, "the ")
-	code, ok = countries[k]
+	code, ok = countries()[k]
 	if !ok {
-		code, ok = countries["the "+k]
+		code, ok = countries()["the "+k]
 	}
 	return code, ok
 }

@@ -10,11 +10,12 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/pactwatch/pactwatch/internal/lazyre"
 )
 
 // Article is one open-source report as read.
@@ -217,20 +218,20 @@ func paragraphs(s string) []string {
 
 // boilerplate matches whole paragraphs that are page furniture rather than
 // reporting. Only short paragraphs are tested (see maxBoilerplate).
-var boilerplate = []*regexp.Regexp{
-	regexp.MustCompile(`(?i)^(advertisement|advert|sponsored( content)?|ad|ads|promoted|story continues below( advertisement)?|continue reading( below)?|scroll to continue.*)$`),
-	regexp.MustCompile(`(?i)^(like|follow|join) (us|\w+( \w+)?) on (facebook|twitter|x|instagram|linkedin|youtube|telegram|whatsapp)`),
-	regexp.MustCompile(`(?i)^(share|tweet|email|e-mail|print|comment|comments|save|copy link|reprints?)( (this|on|via) .*)?$`),
-	regexp.MustCompile(`(?i)^share (this|on|via|the) `),
-	regexp.MustCompile(`(?i)\bdonat(e|ions?|ing)\b.*\b(tax[- ]deductible|support|today|now|give)\b|\btax[- ]deductible\b`),
-	regexp.MustCompile(`(?i)^(subscribe|sign up|register)( now)? (to|for) `),
-	regexp.MustCompile(`(?i)\b(newsletter|unsubscribe|all rights reserved|cookie policy|privacy policy|terms of (use|service))\b`),
-	regexp.MustCompile(`(?i)^(written|posted|reported|edited) by:?$`),
-	regexp.MustCompile(`(?i)^(what['’]s hot|most popular|most read|trending|related( articles| stories| posts)?|read more|recommended( for you)?|more stories|you may also like|see also|click here)\b`),
-	regexp.MustCompile(`(?i)^\(?(photo|image|picture|credit|source|photograph)s? ?:.*\)?$`),
-	regexp.MustCompile(`(?i)^(copyright|©|\(c\))`),
-	regexp.MustCompile(`(?i)^to the full extent allowed by law\.?$`),
-	regexp.MustCompile(`(?i)^follow \w+ on twitter @\w+$`),
+var boilerplate = []*lazyre.Regexp{
+	lazyre.New(`(?i)^(advertisement|advert|sponsored( content)?|ad|ads|promoted|story continues below( advertisement)?|continue reading( below)?|scroll to continue.*)$`),
+	lazyre.New(`(?i)^(like|follow|join) (us|\w+( \w+)?) on (facebook|twitter|x|instagram|linkedin|youtube|telegram|whatsapp)`),
+	lazyre.New(`(?i)^(share|tweet|email|e-mail|print|comment|comments|save|copy link|reprints?)( (this|on|via) .*)?$`),
+	lazyre.New(`(?i)^share (this|on|via|the) `),
+	lazyre.New(`(?i)\bdonat(e|ions?|ing)\b.*\b(tax[- ]deductible|support|today|now|give)\b|\btax[- ]deductible\b`),
+	lazyre.New(`(?i)^(subscribe|sign up|register)( now)? (to|for) `),
+	lazyre.New(`(?i)\b(newsletter|unsubscribe|all rights reserved|cookie policy|privacy policy|terms of (use|service))\b`),
+	lazyre.New(`(?i)^(written|posted|reported|edited) by:?$`),
+	lazyre.New(`(?i)^(what['’]s hot|most popular|most read|trending|related( articles| stories| posts)?|read more|recommended( for you)?|more stories|you may also like|see also|click here)\b`),
+	lazyre.New(`(?i)^\(?(photo|image|picture|credit|source|photograph)s? ?:.*\)?$`),
+	lazyre.New(`(?i)^(copyright|©|\(c\))`),
+	lazyre.New(`(?i)^to the full extent allowed by law\.?$`),
+	lazyre.New(`(?i)^follow \w+ on twitter @\w+$`),
 }
 
 // maxBoilerplate is the longest paragraph tested against boilerplate, in
@@ -239,7 +240,7 @@ const maxBoilerplate = 120
 
 // inlineBoilerplate is furniture inside a paragraph, such as a trailing
 // photo credit.
-var inlineBoilerplate = regexp.MustCompile(`(?i)\s*\((photo|image|credit|source) ?: [^)]{1,80}\)\s*$`)
+var inlineBoilerplate = lazyre.New(`(?i)\s*\((photo|image|credit|source) ?: [^)]{1,80}\)\s*$`)
 
 // stripBoilerplate drops furniture paragraphs and returns the body joined
 // with blank lines and what was dropped.

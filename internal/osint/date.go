@@ -2,10 +2,11 @@ package osint
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/pactwatch/pactwatch/internal/lazyre"
 )
 
 // Date is a date expression found in a sentence and what it resolves to.
@@ -66,20 +67,20 @@ const (
 )
 
 var (
-	reMD      = regexp.MustCompile(`\b(?:` + reWeekday + `,?\s+)?` + reMonth + `\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4})\b)?`)
-	reDM      = regexp.MustCompile(`\b(?:` + reWeekday + `,?\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?` + reMonth + `(?:,?\s+(\d{4})\b)?`)
-	reISO     = regexp.MustCompile(`\b(\d{4})-(\d{2})-(\d{2})\b`)
-	reMonthY  = regexp.MustCompile(`\b(?:in|since|until|by|of|during|from|early|late|mid-?|through)\s+(?:early\s+|late\s+|mid-?)?` + reMonth + `(?:\s+(\d{4}))?\b`)
-	reYear    = regexp.MustCompile(`\b(?:in|since|until|by|during|from|of)\s+((?:19|20)\d{2})\b`)
-	reWday    = regexp.MustCompile(`\b(?:(last|this|next|on|since|by|until|early|late)\s+)?` + reWeekday + `\b`)
-	reAgo     = regexp.MustCompile(`(?i)\b(?:(nearly|almost|about|around|roughly|some|just|less than|more than|over|under)\s+)?` + reNum + `\s+(day|week|month|year)s?\s+(ago|earlier|before)\b`)
-	rePast    = regexp.MustCompile(`(?i)\b(?:over|in|during|for)\s+the\s+(?:past|last)\s+` + reNum + `\s+(day|week|month|year)s?\b`)
-	reRelDay  = regexp.MustCompile(`(?i)\b(yesterday|today|tomorrow|last night)\b`)
-	reLastPer = regexp.MustCompile(`(?i)\b(last|this|earlier this|later this|next)\s+(week|month|year)(?:['’]s)?\b`)
-	reNextDay = regexp.MustCompile(`(?i)\b(?:the\s+(?:very\s+)?next\s+day|the\s+following\s+day|the\s+day\s+after|(?:just\s+|only\s+)?(?:a|one)\s+day\s+(?:after|later)|the\s+day\s+before|(?:just\s+|only\s+)?(?:a|one)\s+day\s+(?:before|earlier)|(?:just\s+|only\s+)?` + `(two|three|four|five|six|seven|\d)\s+days\s+(?:after|later|before|earlier))\b`)
-	reReport  = regexp.MustCompile(`(?i)\b(said|says|wrote|warned|reported|announced|told|published|posted|revealed|disclosed|stated|noted|added|claimed|blogged)\s+(?:\w+\s+){0,2}$`)
-	reReportN = regexp.MustCompile(`(?i)^[\s,]*(?:\w+\s+)?(blog\s*post|blogpost|blog|post|report|statement|interview|briefing|press)`)
-	reFuture  = regexp.MustCompile(`(?i)\b(will|shall|to be held|scheduled|due to|plans? to|is to|are to)\b`)
+	reMD      = lazyre.New(`\b(?:` + reWeekday + `,?\s+)?` + reMonth + `\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4})\b)?`)
+	reDM      = lazyre.New(`\b(?:` + reWeekday + `,?\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?` + reMonth + `(?:,?\s+(\d{4})\b)?`)
+	reISO     = lazyre.New(`\b(\d{4})-(\d{2})-(\d{2})\b`)
+	reMonthY  = lazyre.New(`\b(?:in|since|until|by|of|during|from|early|late|mid-?|through)\s+(?:early\s+|late\s+|mid-?)?` + reMonth + `(?:\s+(\d{4}))?\b`)
+	reYear    = lazyre.New(`\b(?:in|since|until|by|during|from|of)\s+((?:19|20)\d{2})\b`)
+	reWday    = lazyre.New(`\b(?:(last|this|next|on|since|by|until|early|late)\s+)?` + reWeekday + `\b`)
+	reAgo     = lazyre.New(`(?i)\b(?:(nearly|almost|about|around|roughly|some|just|less than|more than|over|under)\s+)?` + reNum + `\s+(day|week|month|year)s?\s+(ago|earlier|before)\b`)
+	rePast    = lazyre.New(`(?i)\b(?:over|in|during|for)\s+the\s+(?:past|last)\s+` + reNum + `\s+(day|week|month|year)s?\b`)
+	reRelDay  = lazyre.New(`(?i)\b(yesterday|today|tomorrow|last night)\b`)
+	reLastPer = lazyre.New(`(?i)\b(last|this|earlier this|later this|next)\s+(week|month|year)(?:['’]s)?\b`)
+	reNextDay = lazyre.New(`(?i)\b(?:the\s+(?:very\s+)?next\s+day|the\s+following\s+day|the\s+day\s+after|(?:just\s+|only\s+)?(?:a|one)\s+day\s+(?:after|later)|the\s+day\s+before|(?:just\s+|only\s+)?(?:a|one)\s+day\s+(?:before|earlier)|(?:just\s+|only\s+)?` + `(two|three|four|five|six|seven|\d)\s+days\s+(?:after|later|before|earlier))\b`)
+	reReport  = lazyre.New(`(?i)\b(said|says|wrote|warned|reported|announced|told|published|posted|revealed|disclosed|stated|noted|added|claimed|blogged)\s+(?:\w+\s+){0,2}$`)
+	reReportN = lazyre.New(`(?i)^[\s,]*(?:\w+\s+)?(blog\s*post|blogpost|blog|post|report|statement|interview|briefing|press)`)
+	reFuture  = lazyre.New(`(?i)\b(will|shall|to be held|scheduled|due to|plans? to|is to|are to)\b`)
 )
 
 // FindDates finds the date expressions in sentence and resolves them
@@ -386,7 +387,7 @@ func formatPrecision(t time.Time, p string) string {
 var monthPrefixes = []string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
 
 // allIf runs re over s only when the cheap guard says it can match.
-func allIf(guard bool, re *regexp.Regexp, s string) [][]int {
+func allIf(guard bool, re *lazyre.Regexp, s string) [][]int {
 	if !guard {
 		return nil
 	}

@@ -2,7 +2,6 @@ package osint
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -12,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/pactwatch/pactwatch/internal/intel"
+	"github.com/pactwatch/pactwatch/internal/lazyre"
 	"github.com/pactwatch/pactwatch/internal/pact"
 )
 
@@ -688,4 +688,4 @@ func (x *Extractor) canonicalOrg(name string) string {
 	return name
 }
 
-var reSpace = regexp.MustCompile(`\s+`)
+var reSpace = lazyre.New(`\s+`)

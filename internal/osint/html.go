@@ -2,8 +2,9 @@ package osint
 
 import (
 	"html"
-	"regexp"
 	"strings"
+
+	"github.com/pactwatch/pactwatch/internal/lazyre"
 )
 
 // HTML is read by a small tokenizer rather than a full HTML5 parser: news
@@ -36,7 +37,7 @@ var voidElements = map[string]bool{
 }
 
 // furnitureClass matches class or id values of page furniture.
-var furnitureClass = regexp.MustCompile(`(?i)(^|[\s_-])(share|sharing|social|advert|advertisement|ads?|ad-slot|adslot|sponsor|promo|newsletter|related|recommend|comments?|donat\w*|subscribe|cookie|popup|modal|breadcrumbs?|byline-share|sidebar|outbrain|taboola)($|[\s_-])`)
+var furnitureClass = lazyre.New(`(?i)(^|[\s_-])(share|sharing|social|advert|advertisement|ads?|ad-slot|adslot|sponsor|promo|newsletter|related|recommend|comments?|donat\w*|subscribe|cookie|popup|modal|breadcrumbs?|byline-share|sidebar|outbrain|taboola)($|[\s_-])`)
 
 // ReadHTML reads an HTML page: the title from og:title, <title> or the
 // first <h1>; the outlet from og:site_name; the publication date from

@@ -1,13 +1,13 @@
 package osint
 
 import (
-	"regexp"
 	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/pactwatch/pactwatch/internal/intel"
+	"github.com/pactwatch/pactwatch/internal/lazyre"
 )
 
 // partyAliases name a state through its capital, seat of government or
@@ -62,9 +62,9 @@ type partyMention struct {
 }
 
 var (
-	reAttribAfter  = regexp.MustCompile(`^[- ](?:state[- ])?(?:affiliated|linked|backed|sponsored|government[- ]backed|state[- ]linked|state[- ]sponsored|state[- ]affiliated)\b`)
-	reAttribAfter2 = regexp.MustCompile(`^ (?:state[- ](?:linked|sponsored|affiliated|backed)|government[- ](?:linked|backed))\b`)
-	reAttribBefore = regexp.MustCompile(`(?i)\b(?:linked|tied|attributed|traced(?: back)?|connected|belonging)\s+to\s+(?:the\s+)?$`)
+	reAttribAfter  = lazyre.New(`^[- ](?:state[- ])?(?:affiliated|linked|backed|sponsored|government[- ]backed|state[- ]linked|state[- ]sponsored|state[- ]affiliated)\b`)
+	reAttribAfter2 = lazyre.New(`^ (?:state[- ](?:linked|sponsored|affiliated|backed)|government[- ](?:linked|backed))\b`)
+	reAttribBefore = lazyre.New(`(?i)\b(?:linked|tied|attributed|traced(?: back)?|connected|belonging)\s+to\s+(?:the\s+)?$`)
 )
 
 // findParties returns the states named in s, longest names first, without
@@ -186,39 +186,39 @@ var organisations = []orgEntry{
 
 // sectorWords maps words to STIX industry-sector values.
 var sectorWords = []struct {
-	re     *regexp.Regexp
+	re     *lazyre.Regexp
 	sector string
 }{
-	{regexp.MustCompile(`(?i)\b(tech|technology|software|semiconductors?|high-tech|internet)\b`), "technology"},
-	{regexp.MustCompile(`\bIT\b`), "technology"},
-	{regexp.MustCompile(`(?i)\b(pharmaceuticals?|pharma|drugmakers?|biotech(nology)?|life sciences)\b`), "pharmaceuticals"},
-	{regexp.MustCompile(`(?i)\b(agriculture|agricultural|agribusiness|farming)\b`), "agriculture"},
-	{regexp.MustCompile(`(?i)\b(finance|financial|banks?|banking|insurance)\b`), "financial-services"},
-	{regexp.MustCompile(`(?i)\b(chemicals?)\b`), "chemical"},
-	{regexp.MustCompile(`(?i)\b(defen[cs]e contractors?|defen[cs]e industry|aerospace|military contractors?)\b`), "defense"},
-	{regexp.MustCompile(`(?i)\b(energy|oil and gas|utilities|power grid)\b`), "energy"},
-	{regexp.MustCompile(`(?i)\b(telecommunications?|telecoms?)\b`), "telecommunications"},
-	{regexp.MustCompile(`(?i)\b(healthcare|health care|hospitals?)\b`), "healthcare"},
-	{regexp.MustCompile(`(?i)\b(manufacturing|manufacturers?)\b`), "manufacturing"},
+	{lazyre.New(`(?i)\b(tech|technology|software|semiconductors?|high-tech|internet)\b`), "technology"},
+	{lazyre.New(`\bIT\b`), "technology"},
+	{lazyre.New(`(?i)\b(pharmaceuticals?|pharma|drugmakers?|biotech(nology)?|life sciences)\b`), "pharmaceuticals"},
+	{lazyre.New(`(?i)\b(agriculture|agricultural|agribusiness|farming)\b`), "agriculture"},
+	{lazyre.New(`(?i)\b(finance|financial|banks?|banking|insurance)\b`), "financial-services"},
+	{lazyre.New(`(?i)\b(chemicals?)\b`), "chemical"},
+	{lazyre.New(`(?i)\b(defen[cs]e contractors?|defen[cs]e industry|aerospace|military contractors?)\b`), "defense"},
+	{lazyre.New(`(?i)\b(energy|oil and gas|utilities|power grid)\b`), "energy"},
+	{lazyre.New(`(?i)\b(telecommunications?|telecoms?)\b`), "telecommunications"},
+	{lazyre.New(`(?i)\b(healthcare|health care|hospitals?)\b`), "healthcare"},
+	{lazyre.New(`(?i)\b(manufacturing|manufacturers?)\b`), "manufacturing"},
 }
 
 // reIntrusion marks a sentence about intrusions.
-var reIntrusion = regexp.MustCompile(`(?i)\b(intrusions?|(cyber[- ]?)?attacks?|attempts?|hack(s|ed|ing)?|breach(es|ed)?|compromis(e|es|ed)|incursions?|infiltrat\w*|targeted|targeting|espionage|spying|stole|stolen|theft)\b`)
+var reIntrusion = lazyre.New(`(?i)\b(intrusions?|(cyber[- ]?)?attacks?|attempts?|hack(s|ed|ing)?|breach(es|ed)?|compromis(e|es|ed)|incursions?|infiltrat\w*|targeted|targeting|espionage|spying|stole|stolen|theft)\b`)
 
 // reIntrusionEvent is the narrower vocabulary of an intrusion event.
-var reIntrusionEvent = regexp.MustCompile(`(?i)\b(intrusions?|(cyber[- ]?)?attacks?|attempts?|hacks|hacked|breach(es|ed)?|compromis(e|es|ed)|incursions?)\b`)
+var reIntrusionEvent = lazyre.New(`(?i)\b(intrusions?|(cyber[- ]?)?attacks?|attempts?|hacks|hacked|breach(es|ed)?|compromis(e|es|ed)|incursions?)\b`)
 
 // reFirst marks a first event: "the very first intrusion", "the first attempt".
-var reFirst = regexp.MustCompile(`(?i)\bfirst\s+(?:\w+\s+){0,2}(intrusion|attempt|attack|hack|breach|compromise|incursion)`)
+var reFirst = lazyre.New(`(?i)\bfirst\s+(?:\w+\s+){0,2}(intrusion|attempt|attack|hack|breach|compromise|incursion)`)
 
 // reAfter ties an event to what came before it.
-var reAfter = regexp.MustCompile(`(?i)\b(after|since|following|in the wake of|despite)\b`)
+var reAfter = lazyre.New(`(?i)\b(after|since|following|in the wake of|despite)\b`)
 
 // reAgreementWord finds words that refer to an agreement.
-var reAgreementWord = regexp.MustCompile(`(?i)\b(agreements?|deal|pact|pledges?|pledged|accord|understanding|commitments?|treaty|joint statement|communiqu[eé]|announcement|agreed|agree|vowed|shook hands|shake hands)\b`)
+var reAgreementWord = lazyre.New(`(?i)\b(agreements?|deal|pact|pledges?|pledged|accord|understanding|commitments?|treaty|joint statement|communiqu[eé]|announcement|agreed|agree|vowed|shook hands|shake hands)\b`)
 
 // reMultilateral names the G20 agreement.
-var reMultilateral = regexp.MustCompile(`\b(G20|G-20|Group of (?:20|Twenty)|Antalya)\b`)
+var reMultilateral = lazyre.New(`\b(G20|G-20|Group of (?:20|Twenty)|Antalya)\b`)
 
 // countNouns are what counts count.
 var countNouns = map[string]string{
@@ -231,7 +231,7 @@ var countNouns = map[string]string{
 	"group": "actors", "groups": "actors", "hacker": "actors", "hackers": "actors", "actor": "actors", "actors": "actors", "gangs": "actors",
 }
 
-var reCount = regexp.MustCompile(`(?i)\b(?:(at least|more than|over|nearly|almost|about|around|some|up to|fewer than|less than)\s+)?(\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|dozens|hundreds|thousands|multiple|several|numerous|a number|a handful|a dozen|many)\s+(?:of\s+(?:the|its|their|these|those)\s+)?((?:[\w’'-]+\s+){0,4}?)(companies|company|firms|firm|organi[sz]ations?|customers|victims|targets|networks|agencies|businesses|intrusions?|(?:cyber)?attacks?|attempts|breaches|hacks|incidents|compromises|groups|hackers|actors|gangs)\b`)
+var reCount = lazyre.New(`(?i)\b(?:(at least|more than|over|nearly|almost|about|around|some|up to|fewer than|less than)\s+)?(\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|dozens|hundreds|thousands|multiple|several|numerous|a number|a handful|a dozen|many)\s+(?:of\s+(?:the|its|their|these|those)\s+)?((?:[\w’'-]+\s+){0,4}?)(companies|company|firms|firm|organi[sz]ations?|customers|victims|targets|networks|agencies|businesses|intrusions?|(?:cyber)?attacks?|attempts|breaches|hacks|incidents|compromises|groups|hackers|actors|gangs)\b`)
 
 // vagueCounts are count words that give only a lower bound.
 var vagueCounts = map[string]int{"multiple": 2, "several": 3, "numerous": 3, "a number": 2, "a handful": 3, "many": 3, "dozens": 24, "hundreds": 200, "thousands": 2000, "a dozen": 12}

@@ -2,12 +2,12 @@ package osint
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/pactwatch/pactwatch/internal/intel"
+	"github.com/pactwatch/pactwatch/internal/lazyre"
 )
 
 // maxWindow bounds, in bytes, the text searched for a quote's speaker
@@ -34,15 +34,15 @@ const speechVerbs = `said|says|wrote|writes|added|adds|told|tells|argued|argues|
 
 var (
 	// “...,” said NAME, ROLE
-	reVerbName = regexp.MustCompile(`^[\s,]*(` + speechVerbs + `)\s+((?:[^.;“"]|\.\S)+?)(?:[.;](?:\s|$)|$|\s+(?:in|on|at|during)\s)`)
+	reVerbName = lazyre.New(`^[\s,]*(` + speechVerbs + `)\s+((?:[^.;“"]|\.\S)+?)(?:[.;](?:\s|$)|$|\s+(?:in|on|at|during)\s)`)
 	// “...,” NAME said / NAME, ROLE, said
-	reNameVerb = regexp.MustCompile(`^[\s,]*((?:[^.;“"]|\.\S|(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen)\.\s)+?)\s+(` + speechVerbs + `)\b`)
+	reNameVerb = lazyre.New(`^[\s,]*((?:[^.;“"]|\.\S|(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen)\.\s)+?)\s+(` + speechVerbs + `)\b`)
 	// NAME(, ROLE,) said (that) ... “...”
-	reIntro = regexp.MustCompile(`((?:[^.;“"]|\.\S|(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen)\.\s)+?)\s+(` + speechVerbs + `)(?:\s+that)?\b[^“"]*$`)
+	reIntro = lazyre.New(`((?:[^.;“"]|\.\S|(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen)\.\s)+?)\s+(` + speechVerbs + `)(?:\s+that)?\b[^“"]*$`)
 	// NAME(, ROLE,) argued that ... (reported speech at a sentence's start)
-	reReported = regexp.MustCompile(`^((?:[^.;“"]|\.\S|(?:Mr|Mrs|Ms|Dr|Prof)\.\s)+?)\s+(` + speechVerbs + `)\b`)
+	reReported = lazyre.New(`^((?:[^.;“"]|\.\S|(?:Mr|Mrs|Ms|Dr|Prof)\.\s)+?)\s+(` + speechVerbs + `)\b`)
 	// According to NAME, ...
-	reAccording = regexp.MustCompile(`(?i)\baccording to\s+([^,.;“"]{2,120})`)
+	reAccording = lazyre.New(`(?i)\baccording to\s+([^,.;“"]{2,120})`)
 )
 
 var pronouns = map[string]bool{"he": true, "she": true, "they": true, "him": true, "her": true, "his": true}

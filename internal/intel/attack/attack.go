@@ -7,9 +7,11 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/pactwatch/pactwatch/internal/intel"
 	"github.com/pactwatch/pactwatch/internal/intel/stix"
+	"github.com/pactwatch/pactwatch/internal/lazyre"
 )
 
 // Source is the Source of every record the ATT&CK reader produces.
@@ -19,7 +21,7 @@ const Source = "mitre-attack"
 // ATT&CK objects.
 const mitreIdentity = "The MITRE Corporation"
 
-var groupID = regexp.MustCompile(`^G\d{4}$`)
+var groupID = lazyre.New(`^G\d{4}$`)
 
 // ReadFile reads an ATT&CK STIX bundle and applies Enrich.
 func ReadFile(ctx context.Context, path string) (*intel.Collection, error) {
@@ -89,10 +91,10 @@ const (
 )
 
 var (
-	citation  = regexp.MustCompile(`\s*\(Citation:[^)]*\)`)
-	mdLink    = regexp.MustCompile(`\[([^\]]+)\]\(([^)]*)\)`)
-	sentences = regexp.MustCompile(`[^.!?\n]+(?:\.(?:[A-Z]\.)*[^.!?\n\s][^.!?\n]*)*[.!?]?`)
-	hedge     = regexp.MustCompile(`(?i)\b(suspected|likely|possibly|possible|probabl[ey]|may|might|allegedly|reportedly|appears?|suggests?|circumstantial|potentially)\b`)
+	citation  = lazyre.New(`\s*\(Citation:[^)]*\)`)
+	mdLink    = lazyre.New(`\[([^\]]+)\]\(([^)]*)\)`)
+	sentences = lazyre.New(`[^.!?\n]+(?:\.(?:[A-Z]\.)*[^.!?\n\s][^.!?\n]*)*[.!?]?`)
+	hedge     = lazyre.New(`(?i)\b(suspected|likely|possibly|possible|probabl[ey]|may|might|allegedly|reportedly|appears?|suggests?|circumstantial|potentially)\b`)
 
 	claimPatterns []claimPattern
 )
@@ -107,7 +109,9 @@ type claimPattern struct {
 // ("US", "English speakers", "Georgia" as a name) are left out.
 var countryTerms []string
 
-func init() {
+// setup builds countryTerms and claimPatterns on first use (not when the
+// program starts: every command would pay for them).
+var setup = sync.OnceFunc(func() {
 	for _, t := range intel.CountryTerms() {
 		switch t {
 		case "US", "UK", "U.K.", "USA", "U.S.", "U.S.A.", "America", "American", "English", "ROK", "Georgia", "Georgian", "Jordan", "Turkey":
@@ -132,11 +136,12 @@ func init() {
 	// "with likely Chinese origins", "originating in Russia", "operating out of China", "operate from ... of China".
 	add(ConfidencePlain, x+` origins?\b`)
 	add(ConfidencePlain, `\b(?:originating (?:in|from)|operating out of|operates? (?:out of|from)(?: the [A-Z][a-z]+ Province of)?) `+x)
-}
+})
 
 // markCountries replaces each country name or demonym in s by "§CC§"
 // (its ISO code), longest names first, whole words only.
 func markCountries(s string) string {
+	setup()
 	for _, term := range countryTerms {
 		if !strings.Contains(s, term) {
 			continue
@@ -180,6 +185,7 @@ func isWordByte(c byte) bool {
 // [Sidewinder], a suspected Indian threat group") are skipped, as are
 // language hints ("Russian-speaking"). One claim per state, the strongest.
 func Sponsors(name, description string) []intel.SponsorClaim {
+	setup()
 	text := strings.NewReplacer("’", "'", "‘", "'", "\u00a0", " ").Replace(description)
 	text = citation.ReplaceAllString(text, "")
 	best := map[string]intel.SponsorClaim{}
