@@ -100,8 +100,17 @@ func Conclude(hits []intrusion.Hit, k *attribution.Knowledge, actors []intel.Act
 	}
 	ins, member := intrusion.Assign(hits, window)
 	keys := make([]string, len(ins))
+	// An intrusion Merge leaves alone keeps its attribution: same id, same
+	// events.
+	type shape struct {
+		id     string
+		events int
+	}
+	first := make(map[shape]attribution.Result, len(ins))
 	for i, in := range ins {
-		if top, ok := attribution.Attribute(in, victimOf(in), k).Top(); ok {
+		res := attribution.Attribute(in, victimOf(in), k)
+		first[shape{in.ID, in.EventCount}] = res
+		if top, ok := res.Top(); ok {
 			keys[i] = top.ActorID
 		}
 	}
@@ -115,7 +124,10 @@ func Conclude(hits []intrusion.Hit, k *attribution.Knowledge, actors []intel.Act
 	}
 	for _, in := range a.Intrusions {
 		victim := victimOf(in)
-		res := attribution.Attribute(in, victim, k)
+		res, ok := first[shape{in.ID, in.EventCount}]
+		if !ok {
+			res = attribution.Attribute(in, victim, k)
+		}
 		// The attributed actor, or the most likely one for intent.
 		var actor *intel.Actor
 		if len(res.Candidates) > 0 && res.Candidates[0].Score >= attribution.Threshold {
