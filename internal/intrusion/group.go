@@ -219,17 +219,7 @@ func (p *prevalence) max(id string, first, last time.Time) int {
 // returned apart, as background. Components are returned in the order of
 // their first hit.
 func components(hits []Hit, idx, pos []int, window time.Duration, prev *prevalence) (comps [][]int, background []int) {
-	parent := make([]int, len(pos))
-	for i := range parent {
-		parent[i] = i
-	}
-	find := func(i int) int {
-		for parent[i] != i {
-			parent[i] = parent[parent[i]]
-			i = parent[i]
-		}
-		return i
-	}
+	u := newUnion[int]()
 	type seen struct {
 		at int
 		t  time.Time
@@ -265,10 +255,7 @@ func components(hits []Hit, idx, pos []int, window time.Duration, prev *prevalen
 				win = HostWindowFactor * window
 			}
 			if s, ok := last[a]; ok && h.Event.Time.Sub(s.t) <= win {
-				ra, rb := find(s.at), find(i)
-				if ra != rb {
-					parent[max(ra, rb)] = min(ra, rb)
-				}
+				u.join(s.at, i)
 			}
 			last[a] = seen{i, h.Event.Time}
 		}
@@ -276,12 +263,12 @@ func components(hits []Hit, idx, pos []int, window time.Duration, prev *prevalen
 	fore := map[int]bool{} // roots with a hit that is not background
 	for i := range pos {
 		if !bg[i] {
-			fore[find(i)] = true
+			fore[u.find(i)] = true
 		}
 	}
 	byRoot := map[int]int{}
 	for i, p := range pos {
-		r := find(i)
+		r := u.find(i)
 		if !fore[r] {
 			background = append(background, p)
 			continue
@@ -368,7 +355,7 @@ func build(hs []*Hit) Intrusion {
 		Activity:   make([]int, ActivitySlots),
 	}
 	sightings := map[string]*Sighting{}
-	servers := newUnion()
+	servers := newUnion[string]()
 	techniques := map[string]bool{}
 	files := map[string]bool{}
 	keepHead := MaxTimeline - MaxTimeline/5
@@ -623,12 +610,12 @@ func short(h string) string {
 
 func isHashType(t string) bool { return t == "md5" || t == "sha1" || t == "sha256" }
 
-// union joins strings into groups.
-type union struct{ parent map[string]string }
+// union joins keys into groups (union-find with path halving).
+type union[K cmp.Ordered] struct{ parent map[K]K }
 
-func newUnion() *union { return &union{parent: map[string]string{}} }
+func newUnion[K cmp.Ordered]() *union[K] { return &union[K]{parent: map[K]K{}} }
 
-func (u *union) find(x string) string {
+func (u *union[K]) find(x K) K {
 	if _, ok := u.parent[x]; !ok {
 		u.parent[x] = x
 	}
@@ -639,7 +626,8 @@ func (u *union) find(x string) string {
 	return x
 }
 
-func (u *union) join(a, b string) {
+// join puts a and b in one group, whose root is the smaller key.
+func (u *union[K]) join(a, b K) {
 	ra, rb := u.find(a), u.find(b)
 	if ra != rb {
 		u.parent[max(ra, rb)] = min(ra, rb)
@@ -647,20 +635,20 @@ func (u *union) join(a, b string) {
 }
 
 // groups returns the groups of two or more, each sorted, sorted by first member.
-func (u *union) groups() [][]string {
-	by := map[string][]string{}
+func (u *union[K]) groups() [][]K {
+	by := map[K][]K{}
 	for x := range u.parent {
 		r := u.find(x)
 		by[r] = append(by[r], x)
 	}
-	var out [][]string
+	var out [][]K
 	for _, g := range by {
 		if len(g) > 1 {
 			slices.Sort(g)
 			out = append(out, g)
 		}
 	}
-	slices.SortFunc(out, func(a, b []string) int { return strings.Compare(a[0], b[0]) })
+	slices.SortFunc(out, func(a, b []K) int { return cmp.Compare(a[0], b[0]) })
 	return out
 }
 
@@ -676,11 +664,7 @@ func Merge(hits []Hit, ins []Intrusion, member []int, key []string, window time.
 	if window <= 0 {
 		window = DefaultWindow
 	}
-	u := newUnion()
-	name := func(i int) string { return strconv.Itoa(i) }
-	for i := range ins {
-		u.find(name(i))
-	}
+	u := newUnion[int]()
 	for i := range ins {
 		for j := i + 1; j < len(ins); j++ {
 			if ins[j].OrgID != ins[i].OrgID {
@@ -691,16 +675,16 @@ func Merge(hits []Hit, ins []Intrusion, member []int, key []string, window time.
 			}
 			gap := max(ins[j].Start.Sub(ins[i].End), ins[i].Start.Sub(ins[j].End))
 			if gap <= window {
-				u.join(name(i), name(j))
+				u.join(i, j)
 			}
 		}
 	}
 	// Rebuild each group from its hits, in the hits' grouping order.
-	root := make([]string, len(ins))
+	root := make([]int, len(ins))
 	for i := range ins {
-		root[i] = u.find(name(i))
+		root[i] = u.find(i)
 	}
-	groups := map[string][]int{} // root -> hit indexes
+	groups := map[int][]int{} // root -> hit indexes
 	for h, m := range member {
 		if m >= 0 {
 			groups[root[m]] = append(groups[root[m]], h)
