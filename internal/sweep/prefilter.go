@@ -35,6 +35,16 @@ func (s *Set) MayMatch(line []byte) bool {
 	if s.strs[kURL].len() > 0 || s.strs[kEmail].len() > 0 {
 		return true
 	}
+	if len(line) <= maskLine {
+		return s.mayMatchMasks(line)
+	}
+	return s.mayMatchBytes(line)
+}
+
+// mayMatchBytes is MayMatch stepping through the line a byte at a time
+// (eight while a run goes on): for lines too long for mayMatchMasks, and
+// the reference it is tested against.
+func (s *Set) mayMatchBytes(line []byte) bool {
 	for i := 0; i < len(line); {
 		c := line[i]
 		cl := class[c]

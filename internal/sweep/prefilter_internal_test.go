@@ -1,6 +1,8 @@
 package sweep
 
 import (
+	"bytes"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/pactwatch/pactwatch/internal/intel"
@@ -62,8 +64,102 @@ func FuzzMayMatchLoop(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, line string) {
-		if got, want := set.MayMatch([]byte(line)), refMayMatch(set, []byte(line)); got != want {
+		want := refMayMatch(set, []byte(line))
+		if got := set.MayMatch([]byte(line)); got != want {
 			t.Errorf("MayMatch(%q) = %v, byte at a time %v", line, got, want)
 		}
+		if got := set.mayMatchBytes([]byte(line)); got != want {
+			t.Errorf("mayMatchBytes(%q) = %v, byte at a time %v", line, got, want)
+		}
 	})
+}
+
+// TestMayMatchMasksRandom compares the mask prefilter with the byte loop
+// on lines made of pieces that straddle the 64-byte words in every way:
+// separators, addresses, names, hashes, fingerprints, date-times and
+// escapes, up to past maskLine.
+func TestMayMatchMasksRandom(t *testing.T) {
+	set, err := Compile([]intel.Indicator{
+		{ID: "a", Type: intel.IPv4, Value: "1.2.3.4"},
+		{ID: "b", Type: intel.CIDR, Value: "10.20.0.0/16"},
+		{ID: "c", Type: intel.Domain, Value: "evil.com"},
+		{ID: "d", Type: intel.SHA1, Value: "da39a3ee5e6b4b0d3255bfef95601890afd80709"},
+		{ID: "f", Type: intel.IPv6, Value: "2001:db8::1"},
+		{ID: "g", Type: intel.JA3, Value: "e7d705a3286e19ea42f587b344ee6865"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pieces := []string{
+		`"`, `":"`, `:`, `::`, `,`, `.`, `-`, `_`, "\t", `\`, "\u00e9", " ", `\u002e`, "/", "\x00", "\x7f",
+		`1.2.3.4`, `1.2.3.5`, `10.20.9.9`, `10.21.9.9`, `evil.com`, `notevil.com`, `a.evil.com.`, `EVIL.COM`,
+		`2001:db8::1`, `2001:db8::2`, `::ffff:1.2.3.4`, `da39a3ee5e6b4b0d3255bfef95601890afd80709`,
+		`da39a3ee5e6b4b0d3255bfef95601890afd8070`, `e7d705a3286e19ea42f587b344ee6865`,
+		`da:39:a3:ee:5e:6b:4b:0d:32:55:bf:ef:95:60:18:90:af:d8:07:09`, `2015-09-26T00:00:00.003000`,
+		`2015-09-26T00:00:00`, `2003151439896876`, `abcdefabcdefabcdefabcdefabcdefabcdef`, `x`, `0`, `ab`,
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	var b bytes.Buffer
+	var yes, no int
+	for range 20000 {
+		b.Reset()
+		n := r.IntN(80) + 1
+		if r.IntN(20) == 0 {
+			n = r.IntN(400) + 1
+		}
+		for range n {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		line := b.Bytes()
+		want := refMayMatch(set, line)
+		if got := set.MayMatch(line); got != want {
+			t.Fatalf("MayMatch(%q) = %v, byte at a time %v", line, got, want)
+		}
+		if want {
+			yes++
+		} else {
+			no++
+		}
+	}
+	if yes < 1000 || no < 1000 {
+		t.Errorf("%d lines may match, %d not: want many of both", yes, no)
+	}
+}
+
+// FuzzClassify checks the vector classifier against the table one.
+func FuzzClassify(f *testing.F) {
+	f.Add([]byte(`{"timestamp":"2015-09-26T00:00:00.003000+0000","src_ip":"1.2.3.4","rrname":"a.evil.com"}`))
+	f.Add([]byte("\\\x80\xff:.-_/@[`{AZaz09 \t\x00"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		if len(src) > maskLine {
+			src = src[:maskLine]
+		}
+		w := (len(src) + 63) / 64
+		var t1, d1, c1, t2, d2, c2 [maskWords]uint64
+		s1 := classify(src, t1[:w], d1[:w], c1[:w])
+		s2 := classifyGeneric(src, t2[:w], d2[:w], c2[:w])
+		if s1 != s2 || t1 != t2 || d1 != d2 || c1 != c2 {
+			t.Errorf("classify(%q) = %v %x %x %x, classifyGeneric %v %x %x %x", src, s1, t1[:w], d1[:w], c1[:w], s2, t2[:w], d2[:w], c2[:w])
+		}
+	})
+}
+
+// TestClassifyAllBytes checks every byte value at every position of a
+// word against the table classifier.
+func TestClassifyAllBytes(t *testing.T) {
+	src := make([]byte, 130)
+	for c := range 256 {
+		for pos := range src {
+			for i := range src {
+				src[i] = byte(i*7 + 3)
+			}
+			src[pos] = byte(c)
+			var t1, d1, c1, t2, d2, c2 [3]uint64
+			s1 := classify(src, t1[:], d1[:], c1[:])
+			s2 := classifyGeneric(src, t2[:], d2[:], c2[:])
+			if s1 != s2 || t1 != t2 || d1 != d2 || c1 != c2 {
+				t.Fatalf("byte %#x at %d: classify = %v %x %x %x, classifyGeneric %v %x %x %x", c, pos, s1, t1, d1, c1, s2, t2, d2, c2)
+			}
+		}
+	}
 }
