@@ -442,7 +442,11 @@ func (s *Set) buildCIDR(cidrs []cidrEntry, rn *renumbering, lists [][]int32) [][
 		ref int32
 	}
 	var stack []open
-	t := new(bart.Table[int32])
+	// Each prefix adds at most two points (its start, and the end of it
+	// or of one it closes); fresh memory is dear where page faults are.
+	n4 := countCIDR4(cidrs)
+	r4 := rangeBuilder{starts: prefault.MakeCap[uint32](2*n4 + 1), refs: prefault.MakeCap[int32](2*n4 + 1)}
+	t := new(bart.Table[int32]) // IPv6 prefixes
 	var own, all []int32
 	for i := 0; i < len(cidrs); {
 		p := cidrs[i].prefix()
@@ -486,16 +490,18 @@ func (s *Set) buildCIDR(cidrs []cidrEntry, rn *renumbering, lists [][]int32) [][
 			ref = ^int32(len(lists) - 1)
 		}
 		stack = append(stack, open{p, ref})
-		t.Insert(p, ref)
 		if p.Addr().Is4() {
 			k := p.Addr().As4()
 			lo := uint32(k[0])<<24 | uint32(k[1])<<16 | uint32(k[2])<<8 | uint32(k[3])
 			hi := lo | uint32(uint64(1)<<(32-p.Bits())-1)
 			s.f4.setRange(uint64(lo)<<32, uint64(hi)<<32)
+			r4.add(lo, hi, ref)
+		} else {
+			t.Insert(p, ref)
 		}
 	}
-	s.cidr = t
-	s.cidr4, s.cidr6 = t.Size4() > 0, t.Size6() > 0
+	s.c4, s.cidr = r4.index(), t
+	s.cidr4, s.cidr6 = len(s.c4.starts) > 0, t.Size6() > 0
 	return lists
 }
 

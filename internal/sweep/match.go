@@ -117,7 +117,7 @@ func (s *Set) matchAddr(dst []Match, field string, a netip.Addr, value string) [
 		}
 		r1, ok1 = s.v4.lookup(k)
 		if s.cidr4 {
-			r2, ok2 = s.cidr.Lookup(u)
+			r2, ok2 = s.c4.lookup(k)
 		}
 	} else {
 		if len(s.v6) > 0 {

@@ -326,7 +326,7 @@ func (s *Set) addr(a netip.Addr) bool {
 			return true
 		}
 		if s.cidr4 {
-			_, ok := s.cidr.Lookup(u)
+			_, ok := s.c4.lookup(k)
 			return ok
 		}
 		return false

@@ -32,8 +32,9 @@ type Set struct {
 	v4    keyIndex       // IPv4 addresses, exact
 	strs  [nStr]keyIndex // domains, URLs, e-mail, hashes: by value hash
 	v6    map[[16]byte]int32
-	cidr  *bart.Table[int32] // each prefix's ref covers it and all its supernets
-	cidr4 bool               // cidr holds IPv4 prefixes
+	c4    rangeIndex         // IPv4 prefixes; each one's ref covers it and all its supernets
+	cidr  *bart.Table[int32] // IPv6 prefixes, refs as in c4
+	cidr4 bool               // c4 holds IPv4 prefixes
 	cidr6 bool               // cidr holds IPv6 prefixes
 	f4    filter             // IPv4 addresses and prefixes, by leading bits
 	fd    filter             // domains, by hash
