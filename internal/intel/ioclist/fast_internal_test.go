@@ -2,6 +2,7 @@ package ioclist
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -93,4 +94,40 @@ func TestScanPartsCanonical(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("ScanPartsCanonical canonical values differ (-want +got):\n%s", diff)
 	}
+}
+
+// refSectionBefore is sectionBefore as it was: every line, back to the
+// last comment or blank one, trimmed.
+func refSectionBefore(text string) string {
+	for text != "" {
+		text = strings.TrimSuffix(text, "\n")
+		i := strings.LastIndexByte(text, '\n')
+		line := strings.TrimSpace(text[i+1:])
+		text = text[:i+1]
+		switch {
+		case line == "":
+			return ""
+		case strings.HasPrefix(line, "#"):
+			return strings.Clone(strings.TrimSpace(strings.TrimLeft(line, "#")))
+		case strings.HasPrefix(line, "//"):
+			return strings.Clone(strings.TrimSpace(strings.TrimLeft(line, "/")))
+		}
+	}
+	return ""
+}
+
+// FuzzSectionBefore checks the byte-walking sectionBefore against the
+// line-by-line one.
+func FuzzSectionBefore(f *testing.F) {
+	for _, s := range []string{
+		"", "\n", "1.2.3.4\n", "# APT1\n1.2.3.4\nevil.com\n", "// x\n\n1.2.3.4\n", "# a\n \t\n1.2.3.4",
+		"#a\r\n1.2.3.4\r\n", "\u00a0\n1.2.3.4\n", "\u0085#b\n1.2.3.4\n", " # c \n 1.2.3.4 \n", "/x\n1.2.3.4\n",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		if got, want := sectionBefore(text), refSectionBefore(text); got != want {
+			t.Errorf("sectionBefore(%q) = %q, want %q", text, got, want)
+		}
+	})
 }

@@ -170,24 +170,48 @@ func (e *lineError) Error() string { return fmt.Sprintf("line %d: %v", e.line, e
 func (e *lineError) Unwrap() error { return e.err }
 
 // sectionBefore returns the section in force at the end of text: that of
-// its last comment or blank line.
+// its last comment or blank line. It walks back a byte at a time and
+// looks closer only at lines that start with a space, '#', '/' or a
+// non-ASCII byte (or are empty): TrimSpace of any other line is neither
+// empty nor a comment. A list of a million values and no comment is read
+// back to its start by the goroutine of every part but the first, so this
+// is on the path of a parallel load.
 func sectionBefore(text string) string {
-	for text != "" {
-		text = strings.TrimSuffix(text, "\n")
-		i := strings.LastIndexByte(text, '\n')
-		line := strings.TrimSpace(text[i+1:])
-		text = text[:i+1]
-		switch {
-		case line == "":
-			return ""
-		case strings.HasPrefix(line, "#"):
-			return strings.Clone(strings.TrimSpace(strings.TrimLeft(line, "#")))
-		case strings.HasPrefix(line, "//"):
-			return strings.Clone(strings.TrimSpace(strings.TrimLeft(line, "/")))
+	text = strings.TrimSuffix(text, "\n")
+	end := len(text)
+	for i := len(text) - 1; i >= -1; i-- {
+		if i >= 0 && text[i] != '\n' {
+			continue
 		}
+		// The line text[i+1:end].
+		if s := i + 1; s == end || maySection[text[s]] {
+			line := strings.TrimSpace(text[s:end])
+			switch {
+			case line == "":
+				return ""
+			case strings.HasPrefix(line, "#"):
+				return strings.Clone(strings.TrimSpace(strings.TrimLeft(line, "#")))
+			case strings.HasPrefix(line, "//"):
+				return strings.Clone(strings.TrimSpace(strings.TrimLeft(line, "/")))
+			}
+		}
+		end = i
 	}
 	return ""
 }
+
+// maySection tells the first bytes of lines that may be blank or a
+// comment: ASCII white space, '#', '/' and the lead bytes of UTF-8 (the
+// Unicode spaces TrimSpace removes).
+var maySection = func() (t [256]bool) {
+	for _, c := range []byte(" \t\n\v\f\r#/") {
+		t[c] = true
+	}
+	for c := 0x80; c < 0x100; c++ {
+		t[c] = true
+	}
+	return t
+}()
 
 // lines reads the lines of text, the first numbered st.line+1, with the
 // state st. With headOnly it stops after the first value line and returns
