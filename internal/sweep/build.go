@@ -37,15 +37,11 @@ func finish(parts []*part) *Set {
 	// single part's taken as they are).
 	metaIdx := make(map[metaKey]uint32)
 	var (
-		v4    = prefault.MakeCap[uint64](n4)
-		strs  [nStr][]uint64
-		fd2   = prefault.MakeCap[uint64](nfd2)
-		v6    = make([]v6entry, 0, nv6)
-		cidrs = make([]cidrEntry, 0, ncidr)
+		v4, fd2 []uint64
+		strs    [nStr][]uint64
+		v6      []v6entry
+		cidrs   []cidrEntry
 	)
-	for k := range nStr {
-		strs[k] = prefault.MakeCap[uint64](nstr[k])
-	}
 	// The serial pass numbers the parts and merges their metas; the
 	// entries are then copied on two goroutines (the IPv4 side and the
 	// strings, as they are sorted below), records remapped on the second.
@@ -86,8 +82,12 @@ func finish(parts []*part) *Set {
 			}
 		}
 	}
+	// Each goroutine allocates its own: faulting in fresh memory is much
+	// of the cost here, and two can do it at once.
 	var wg sync.WaitGroup
 	wg.Go(func() {
+		v4, fd2 = prefault.MakeCap[uint64](n4), prefault.MakeCap[uint64](nfd2)
+		v6, cidrs = make([]v6entry, 0, nv6), make([]cidrEntry, 0, ncidr)
 		for pi, p := range parts {
 			b := bases[pi]
 			v4 = p.v4.appendTo(v4, func(e uint64) uint64 { return e + b })
@@ -97,6 +97,9 @@ func finish(parts []*part) *Set {
 		}
 	})
 	wg.Go(func() {
+		for k := range nStr {
+			strs[k] = prefault.MakeCap[uint64](nstr[k])
+		}
 		for pi, p := range parts {
 			b := bases[pi]
 			for k := range nStr {
