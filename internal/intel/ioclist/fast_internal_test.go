@@ -2,6 +2,7 @@ package ioclist
 
 import (
 	"context"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -130,4 +131,27 @@ func FuzzSectionBefore(f *testing.F) {
 			t.Errorf("sectionBefore(%q) = %q, want %q", text, got, want)
 		}
 	})
+}
+
+// TestSectionBeforeRandom compares sectionBefore with the line-by-line
+// reference on lists of values, comments, blank and white-space lines of
+// every length, so that newlines fall at every place of the eight-byte
+// words.
+func TestSectionBeforeRandom(t *testing.T) {
+	pieces := []string{"1.2.3.4", "evil.com", "a", "", " ", "\t", "\r", "# sec", "#", "// two", "/x", "\u00a0", "\u0085# u", " # sp", "abcdefghijklmnop"}
+	r := rand.New(rand.NewPCG(5, 6))
+	var sb strings.Builder
+	for range 20000 {
+		sb.Reset()
+		for range r.IntN(12) {
+			sb.WriteString(pieces[r.IntN(len(pieces))])
+			if r.IntN(6) > 0 {
+				sb.WriteByte('\n')
+			}
+		}
+		text := sb.String()
+		if got, want := sectionBefore(text), refSectionBefore(text); got != want {
+			t.Fatalf("sectionBefore(%q) = %q, want %q", text, got, want)
+		}
+	}
 }
