@@ -8,3 +8,6 @@ func SetKeyMask(m uint32) (restore func()) {
 	keyMask = m
 	return func() { keyMask = old }
 }
+
+// PrefilterIndicators is prefilterIndicators for the external tests.
+var PrefilterIndicators = prefilterIndicators

@@ -47,19 +47,25 @@ func refMayMatch(s *Set, line []byte) bool {
 	return false
 }
 
-// FuzzMayMatchLoop checks MayMatch against the byte-at-a-time loop.
-func FuzzMayMatchLoop(f *testing.F) {
-	f.Add(`{"timestamp":"2015-09-26T00:00:00.003000+0000","src_ip":"1.2.3.4","rrname":"a.evil.com"}`)
-	f.Add("1443225600.0\tCx\t10.20.1.1\t53\tudp\tda39a3ee5e6b4b0d3255bfef95601890afd80709")
-	f.Add(`{"fp":"da:39:a3:ee:5e:6b:4b:0d:32:55:bf:ef:95:60:18:90:af:d8:07:09","x":"abcdefgh.evil.com\u00e9"}`)
-	set, err := Compile([]intel.Indicator{
+// prefilterIndicators is one of each kind of value the prefilter looks
+// up, for the tests that compare its ways of looking.
+func prefilterIndicators() []intel.Indicator {
+	return []intel.Indicator{
 		{ID: "a", Type: intel.IPv4, Value: "1.2.3.4"},
 		{ID: "b", Type: intel.CIDR, Value: "10.20.0.0/16"},
 		{ID: "c", Type: intel.Domain, Value: "evil.com"},
 		{ID: "d", Type: intel.SHA1, Value: "da39a3ee5e6b4b0d3255bfef95601890afd80709"},
 		{ID: "f", Type: intel.IPv6, Value: "2001:db8::1"},
 		{ID: "g", Type: intel.JA3, Value: "e7d705a3286e19ea42f587b344ee6865"},
-	})
+	}
+}
+
+// FuzzMayMatchLoop checks MayMatch against the byte-at-a-time loop.
+func FuzzMayMatchLoop(f *testing.F) {
+	f.Add(`{"timestamp":"2015-09-26T00:00:00.003000+0000","src_ip":"1.2.3.4","rrname":"a.evil.com"}`)
+	f.Add("1443225600.0\tCx\t10.20.1.1\t53\tudp\tda39a3ee5e6b4b0d3255bfef95601890afd80709")
+	f.Add(`{"fp":"da:39:a3:ee:5e:6b:4b:0d:32:55:bf:ef:95:60:18:90:af:d8:07:09","x":"abcdefgh.evil.com\u00e9"}`)
+	set, err := Compile(prefilterIndicators())
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -79,14 +85,7 @@ func FuzzMayMatchLoop(f *testing.F) {
 // separators, addresses, names, hashes, fingerprints, date-times and
 // escapes, up to past maskLine.
 func TestMayMatchMasksRandom(t *testing.T) {
-	set, err := Compile([]intel.Indicator{
-		{ID: "a", Type: intel.IPv4, Value: "1.2.3.4"},
-		{ID: "b", Type: intel.CIDR, Value: "10.20.0.0/16"},
-		{ID: "c", Type: intel.Domain, Value: "evil.com"},
-		{ID: "d", Type: intel.SHA1, Value: "da39a3ee5e6b4b0d3255bfef95601890afd80709"},
-		{ID: "f", Type: intel.IPv6, Value: "2001:db8::1"},
-		{ID: "g", Type: intel.JA3, Value: "e7d705a3286e19ea42f587b344ee6865"},
-	})
+	set, err := Compile(prefilterIndicators())
 	if err != nil {
 		t.Fatal(err)
 	}
