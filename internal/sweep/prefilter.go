@@ -18,7 +18,9 @@ import (
 // How: every matchable value a decoder produces is a run of bytes of the
 // line (JSON and Zeek TSV keep values verbatim, and Match folds only ASCII
 // case), so MayMatch splits the line into maximal runs of
-// [A-Za-z0-9._:-] and looks up each run, each of its ':'-separated parts
+// [A-Za-z0-9._:-] and looks up each run that can hold such a value (one
+// with a '.' or ':', or of 32 bytes or more; lines up to 2 KiB are split
+// from bit masks, see mayMatchMasks), each of its ':'-separated parts
 // and each part's parent domains as an IPv4 or IPv6 address (exact index
 // and CIDRs), a domain, and a hex hash (also with ':' between byte pairs,
 // as certificate fingerprints are written). Lines where that reasoning
