@@ -2,6 +2,7 @@ package sweep
 
 import (
 	"bytes"
+	"encoding/binary"
 	"math/bits"
 	"net/netip"
 	"slices"
@@ -14,8 +15,9 @@ import (
 )
 
 // finish joins the parts in order, drops duplicates of derived-ID
-// indicators, and builds the indexes. The two big indexes (IPv4 and the
-// strings) are sorted and built on two goroutines.
+// indicators, and builds the indexes. The big indexes' entries are sorted
+// from the parts on a goroutine per part; the IPv4 and string indexes are
+// then built on two.
 func finish(parts []*part) *Set {
 	s := &Set{stats: Stats{ByType: make(map[intel.Type]int)}}
 	var n4, nv6, ncidr, nfd2 int
@@ -33,18 +35,8 @@ func finish(parts []*part) *Set {
 	}
 
 	// The parts become the segments, their records numbered on from those
-	// before and their metas merged; the index entries are joined (a
-	// single part's taken as they are).
+	// before and their metas merged.
 	metaIdx := make(map[metaKey]uint32)
-	var (
-		v4, fd2 []uint64
-		strs    [nStr][]uint64
-		v6      []v6entry
-		cidrs   []cidrEntry
-	)
-	// The serial pass numbers the parts and merges their metas; the
-	// entries are then copied on two goroutines (the IPv4 side and the
-	// strings, as they are sorted below), records remapped on the second.
 	inputs := 0
 	bases := make([]uint64, len(parts))
 	remaps := make([][]uint32, len(parts))
@@ -82,59 +74,37 @@ func finish(parts []*part) *Set {
 			}
 		}
 	}
-	// Each goroutine allocates its own: faulting in fresh memory is much
-	// of the cost here, and two can do it at once.
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		v4, fd2 = prefault.MakeCap[uint64](n4), prefault.MakeCap[uint64](nfd2)
-		v6, cidrs = make([]v6entry, 0, nv6), make([]cidrEntry, 0, ncidr)
-		for pi, p := range parts {
-			b := bases[pi]
-			v4 = p.v4.appendTo(v4, func(e uint64) uint64 { return e + b })
-			fd2 = p.fd2.appendTo(fd2, func(h uint64) uint64 { return h })
-			v6 = p.v6.appendTo(v6, func(e v6entry) v6entry { return v6entry{e.a, e.n + int32(b)} })
-			cidrs = p.cidrs.appendTo(cidrs, func(e cidrEntry) cidrEntry { e.n += int32(b); return e })
+
+	// The big indexes' entries are joined and sorted on a goroutine per
+	// part (joinSorted), one index after another; the small ones, the
+	// records' metas and the filter of domains' last two labels meanwhile
+	// on one more.
+	var (
+		v4    []uint64
+		strs  [nStr][]uint64
+		v6    []v6entry
+		cidrs []cidrEntry
+		wg    sync.WaitGroup
+	)
+	for pi, p := range parts {
+		remap := remaps[pi]
+		if slices.Equal(remap, identity[:min(len(remap), len(identity))]) {
+			continue // the part's metas are numbered as the set's
 		}
-	})
-	wg.Go(func() {
-		for k := range nStr {
-			strs[k] = prefault.MakeCap[uint64](nstr[k])
-		}
-		for pi, p := range parts {
-			b := bases[pi]
-			for k := range nStr {
-				strs[k] = p.strs[k].appendTo(strs[k], func(e uint64) uint64 { return e + b })
-			}
-			remap := remaps[pi]
+		wg.Go(func() {
 			for _, g := range p.done {
 				for i := range g.recs {
 					g.recs[i].meta = remap[g.recs[i].meta]
 				}
 			}
-		}
-	})
-	wg.Wait()
-	clear(parts) // let the garbage collector have the rest
-
-	// Sort every index's entries and find duplicates.
-	var dead []bool
-	if derived {
-		dead = prefault.Make[bool](s.n)
+		})
 	}
 	wg.Go(func() {
-		sortEntries(v4, nil)
-		s.markDead(dead, v4, nil)
-	})
-	wg.Go(func() {
-		var tmp []uint64
-		for k := range nStr {
-			if len(strs[k]) > len(tmp) && len(strs[k]) >= 256 {
-				tmp = prefault.Make[uint64](len(strs[k]))
-			}
-			sortEntries(strs[k], tmp)
-			s.markDead(dead, strs[k], func(a, b int32) bool {
-				return string(s.valueBytes(a)) == string(s.valueBytes(b))
-			})
+		v6, cidrs = make([]v6entry, 0, nv6), make([]cidrEntry, 0, ncidr)
+		for pi, p := range parts {
+			b := bases[pi]
+			v6 = p.v6.appendTo(v6, func(e v6entry) v6entry { return v6entry{e.a, e.n + int32(b)} })
+			cidrs = p.cidrs.appendTo(cidrs, func(e cidrEntry) cidrEntry { e.n += int32(b); return e })
 		}
 		slices.SortFunc(v6, func(a, b v6entry) int {
 			if c := slices.Compare(a.a[:], b.a[:]); c != 0 {
@@ -142,21 +112,41 @@ func finish(parts []*part) *Set {
 			}
 			return int(a.n - b.n)
 		})
-		slices.SortFunc(cidrs, func(a, b cidrEntry) int {
-			switch {
-			case a.v6 != b.v6:
-				if a.v6 {
-					return 1
-				}
-				return -1
-			case a.a != b.a:
-				return bytes.Compare(a.a[:], b.a[:])
-			case a.bits != b.bits:
-				return int(a.bits) - int(b.bits)
+		cidrs = sortCIDRs(cidrs)
+	})
+	if nfd2 > 0 {
+		wg.Go(func() {
+			s.fd2 = newFilter(nstr[kDomain], 26)
+			for _, p := range parts {
+				p.fd2.each(s.fd2.set)
 			}
-			return int(a.n - b.n)
 		})
-		if dead != nil {
+	}
+	src := make([]*blocks[uint64], len(parts))
+	for i, p := range parts {
+		src[i] = &p.v4
+	}
+	v4 = joinSorted(src, bases)
+	for k := range nStr {
+		for i, p := range parts {
+			src[i] = &p.strs[k]
+		}
+		strs[k] = joinSorted(src, bases)
+	}
+	wg.Wait()
+	clear(parts) // let the garbage collector have the rest
+
+	// Find the duplicates.
+	var dead []bool
+	if derived {
+		dead = prefault.Make[bool](s.n)
+		wg.Go(func() { s.markDead(dead, v4, nil) })
+		wg.Go(func() {
+			for k := range nStr {
+				s.markDead(dead, strs[k], func(a, b int32) bool {
+					return string(s.valueBytes(a)) == string(s.valueBytes(b))
+				})
+			}
 			for i := 1; i < len(v6); i++ {
 				for j := i - 1; j >= 0 && v6[j].a == v6[i].a; j-- {
 					if s.dup(dead, v6[i].n, v6[j].n) {
@@ -171,9 +161,9 @@ func finish(parts []*part) *Set {
 					}
 				}
 			}
-		}
-	})
-	wg.Wait()
+		})
+		wg.Wait()
+	}
 
 	// Drop the duplicates: renumber the records.
 	var rn *renumbering
@@ -221,17 +211,14 @@ func finish(parts []*part) *Set {
 		v4vals, v4shared  int
 		strVals           [nStr]int
 		strShared         int
-		strKeys           [nStr][]uint32
-		strRefs           [nStr][]int32
 	)
 	wg.Go(func() {
-		keys, refs, lists, vals, shared := buildRefs(v4, rn, nil)
-		v4 = nil
+		ents, lists, vals, shared := buildRefs(v4, rn, nil)
 		v4lists, v4vals, v4shared = lists, vals, shared
-		s.v4 = newKeyIndex(keys, refs)
-		s.f4 = newFilter(len(keys)+countCIDR4(cidrs), 24)
-		for _, k := range keys {
-			s.f4.set(uint64(k) << 32)
+		s.v4 = newKeyIndex(ents)
+		s.f4 = newFilter(len(ents)+countCIDR4(cidrs), 24)
+		for _, e := range ents {
+			s.f4.set(e &^ (1<<32 - 1))
 		}
 		// The posting lists of these indexes come first in s.lists.
 		v4lists = s.buildCIDR(cidrs, rn, v4lists)
@@ -240,38 +227,29 @@ func finish(parts []*part) *Set {
 	wg.Go(func() {
 		for k := range nStr {
 			same := func(a, b int32) bool { return string(s.valueBytes(a)) == string(s.valueBytes(b)) }
-			keys, refs, lists, vals, shared := buildRefs(strs[k], rn, same)
-			strs[k] = nil
-			for i, r := range refs {
-				if r < 0 {
-					refs[i] = ^int32(len(strLists) + int(^r))
-				}
+			ents, lists, vals, shared := buildRefs(strs[k], rn, same)
+			if len(lists) > 0 {
+				relist(ents, len(strLists))
 			}
 			strLists = append(strLists, lists...)
-			strKeys[k], strRefs[k] = keys, refs
+			strs[k] = ents
 			strVals[k] = vals
 			strShared += shared
 		}
-		if d := strKeys[kDomain]; len(d) > 0 {
+		if d := strs[kDomain]; len(d) > 0 {
 			s.fd = newFilter(len(d), 26)
-			s.fd2 = newFilter(len(d), 26)
-			for _, k := range d {
-				s.fd.set(uint64(k) << 32) // as lookups probe it: by key
-			}
-			for _, h := range fd2 {
-				s.fd2.set(h)
+			for _, e := range d {
+				s.fd.set(e &^ (1<<32 - 1)) // as lookups probe it: by key
 			}
 		}
 	})
 	wg.Wait()
 	s.lists = v4lists
 	for k := range nStr {
-		for i, r := range strRefs[k] {
-			if r < 0 {
-				strRefs[k][i] = ^int32(len(v4lists) + int(^r))
-			}
+		if len(v4lists) > 0 {
+			relist(strs[k], len(v4lists))
 		}
-		s.strs[k] = newKeyIndex(strKeys[k], strRefs[k])
+		s.strs[k] = newKeyIndex(strs[k])
 	}
 	s.lists = append(s.lists, strLists...)
 	s.stats.Values += v4vals
@@ -282,6 +260,59 @@ func finish(parts []*part) *Set {
 	s.stats.Indicators = s.n
 	s.stats.Rejected = len(s.rejected)
 	return s
+}
+
+// identity is the remap of metas numbered as the set's (up to its
+// length; parts of more metas are remapped).
+var identity = func() (r [64]uint32) {
+	for i := range r {
+		r[i] = uint32(i)
+	}
+	return r
+}()
+
+// sortCIDRs returns the prefixes sorted by family (IPv4 first), address,
+// length and then as they came (in ascending indicator number). The IPv4
+// ones, nearly all of those in large feeds, are sorted as 64-bit words
+// (address, length and position packed), without a comparison function.
+func sortCIDRs(c []cidrEntry) []cidrEntry {
+	const posBits = 26
+	if len(c) >= 1<<posBits {
+		slices.SortFunc(c, cmpCIDR)
+		return c
+	}
+	words := make([]uint64, 0, len(c))
+	var v6 []cidrEntry
+	for i, e := range c {
+		if e.v6 {
+			v6 = append(v6, e)
+			continue
+		}
+		words = append(words, uint64(binary.BigEndian.Uint32(e.a[12:]))<<32|uint64(e.bits)<<posBits|uint64(i))
+	}
+	slices.Sort(words)
+	slices.SortFunc(v6, cmpCIDR)
+	out := make([]cidrEntry, 0, len(c))
+	for _, w := range words {
+		out = append(out, c[w&(1<<posBits-1)])
+	}
+	return append(out, v6...)
+}
+
+// cmpCIDR orders prefixes as sortCIDRs does.
+func cmpCIDR(a, b cidrEntry) int {
+	switch {
+	case a.v6 != b.v6:
+		if a.v6 {
+			return 1
+		}
+		return -1
+	case a.a != b.a:
+		return bytes.Compare(a.a[:], b.a[:])
+	case a.bits != b.bits:
+		return int(a.bits) - int(b.bits)
+	}
+	return int(a.n - b.n)
 }
 
 func countCIDR4(cidrs []cidrEntry) int {
@@ -311,11 +342,11 @@ func (s *Set) dup(dead []bool, n, o int32) bool {
 // markDead marks the duplicates among sorted entries (see dup); same
 // tells values with equal keys apart (nil: equal keys are equal values).
 func (s *Set) markDead(dead []bool, e []uint64, same func(a, b int32) bool) {
-	if dead == nil {
-		return
-	}
 	for i := 1; i < len(e); i++ {
 		k := e[i] >> 32
+		if e[i-1]>>32 != k {
+			continue
+		}
 		n := int32(uint32(e[i]))
 		for j := i - 1; j >= 0 && e[j]>>32 == k; j-- {
 			o := int32(uint32(e[j]))
@@ -326,30 +357,35 @@ func (s *Set) markDead(dead []bool, e []uint64, same func(a, b int32) bool) {
 	}
 }
 
-// buildRefs turns sorted entries into an index's keys and refs, with the
-// posting lists of values several indicators share (refs ^i name lists[i]
-// of those returned). Indicators are renumbered by rn. same tells values
-// with equal keys apart (nil: equal keys are equal values). It also
-// returns the number of distinct values and of those shared.
-func buildRefs(e []uint64, rn *renumbering, same func(a, b int32) bool) (keys []uint32, refs []int32, lists [][]int32, vals, shared int) {
-	if len(e) == 0 {
-		return nil, nil, nil, 0, 0
+// relist adds d to the list numbers of entries whose refs name lists
+// (refs ^i become ^(i+d)), for lists appended after d others.
+func relist(e []uint64, d int) {
+	for i, x := range e {
+		if r := int32(uint32(x)); r < 0 {
+			e[i] = x&^(1<<32-1) | uint64(uint32(^int32(d+int(^r))))
+		}
 	}
-	keys = prefault.MakeCap[uint32](len(e))
-	refs = prefault.MakeCap[int32](len(e))
+}
+
+// buildRefs turns sorted entries into an index's, in place: one per
+// value, with the posting lists of values several indicators share (refs
+// ^i name lists[i] of those returned). Indicators are renumbered by rn.
+// same tells values with equal keys apart (nil: equal keys are equal
+// values). It also returns the number of distinct values and of those
+// shared.
+func buildRefs(e []uint64, rn *renumbering, same func(a, b int32) bool) (_ []uint64, lists [][]int32, vals, shared int) {
 	var group, run []int32
+	w := 0 // entries written; never past i, the next read
 	for i := 0; i < len(e); {
-		k := uint32(e[i] >> 32)
+		k := e[i] >> 32
 		j := i + 1
-		for j < len(e) && uint32(e[j]>>32) == k {
+		for j < len(e) && e[j]>>32 == k {
 			j++
 		}
 		if j-i == 1 {
-			n := int32(uint32(e[i]))
-			n = rn.at(n)
-			if n >= 0 {
-				keys = append(keys, k)
-				refs = append(refs, n)
+			if n := rn.at(int32(uint32(e[i]))); n >= 0 {
+				e[w] = k<<32 | uint64(uint32(n))
+				w++
 				vals++
 			}
 			i = j
@@ -359,9 +395,7 @@ func buildRefs(e []uint64, rn *renumbering, same func(a, b int32) bool) (keys []
 		// first appearance (equal values are adjacent when same is nil).
 		run = run[:0]
 		for _, x := range e[i:j] {
-			n := int32(uint32(x))
-			n = rn.at(n)
-			if n >= 0 {
+			if n := rn.at(int32(uint32(x))); n >= 0 {
 				run = append(run, n)
 			}
 		}
@@ -377,20 +411,19 @@ func buildRefs(e []uint64, rn *renumbering, same func(a, b int32) bool) (keys []
 					run[b] = -1
 				}
 			}
-			switch len(group) {
-			case 1:
-				refs = append(refs, group[0])
-			default:
+			ref := group[0]
+			if len(group) > 1 {
 				lists = append(lists, slices.Clone(group))
-				refs = append(refs, ^int32(len(lists)-1))
+				ref = ^int32(len(lists) - 1)
 				shared++
 			}
-			keys = append(keys, k)
+			e[w] = k<<32 | uint64(uint32(ref))
+			w++
 			vals++
 		}
 		i = j
 	}
-	return keys, refs, lists, vals, shared
+	return e[:w], lists, vals, shared
 }
 
 // buildV6 builds the IPv6 map from sorted entries.

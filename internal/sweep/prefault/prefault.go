@@ -37,6 +37,16 @@ func Range[T any](s []T, from, to int) {
 	populate(unsafe.Add(base, uintptr(from)*size), uintptr(to-from)*size)
 }
 
+// Huge asks for transparent huge pages for the whole array under s, as
+// the first Range of it does: call it before goroutines prefault parts of
+// one array with Range, so that none of them faults small pages in first.
+func Huge[T any](s []T) {
+	var zero T
+	if cap(s) > 0 {
+		hugepages(unsafe.Pointer(unsafe.SliceData(s[:cap(s)])), uintptr(cap(s))*unsafe.Sizeof(zero))
+	}
+}
+
 // Ahead prefaults the next Step bytes of the array under s from element
 // mark on, when len(s) has reached mark, and returns the new mark, at most
 // cap(s) (so a slice that is full has reached its mark). Call it
