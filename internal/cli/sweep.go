@@ -170,8 +170,8 @@ func loadSweepSet(ctx context.Context, stderr io.Writer, files []string, jobs in
 				loaders[k] = &listLoader{shard: sweep.NewShard(len(data) / parts / 16)}
 				loaders[k].ind.Source = filepath.Base(f)
 			}
-			uns, err := ioclist.ScanPartsCanonical(ctx, data, f, parts, func(k int, t intel.Type, value, name string, canonical bool) {
-				loaders[k].add(t, value, name, canonical)
+			uns, err := ioclist.ScanValues(ctx, data, f, parts, func(k int, v *ioclist.Value) {
+				loaders[k].add(v)
 			})
 			total := 0
 			for _, l := range loaders {
@@ -296,12 +296,15 @@ type listLoader struct {
 	_     [64]byte
 }
 
-func (l *listLoader) add(t intel.Type, value, name string, canonical bool) {
-	l.ind.Type, l.ind.Value, l.ind.Name = t, value, name
+func (l *listLoader) add(v *ioclist.Value) {
+	l.ind.Type, l.ind.Value, l.ind.Name = v.Type, v.Value, v.Name
 	var ok bool
-	if canonical {
+	switch {
+	case v.Canonical && v.Type == intel.IPv4:
+		ok = l.shard.AddCanonicalIPv4(&l.ind, v.IPv4)
+	case v.Canonical:
 		ok = l.shard.AddCanonical(&l.ind)
-	} else {
+	default:
 		ok = l.shard.AddDerived(&l.ind)
 	}
 	if ok {

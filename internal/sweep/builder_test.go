@@ -59,7 +59,7 @@ func TestAddDerivedMatchesReadAndCompile(t *testing.T) {
 	}
 	got := b.Set()
 	// The same in shards, with the values the fast path read added as
-	// canonical (ioclist.ScanPartsCanonical, Shard.AddCanonical).
+	// canonical (ioclist.ScanValues, Shard.AddCanonical and AddCanonicalIPv4).
 	b2 := sweep.NewBuilder(0)
 	shards := make([]*sweep.Shard, 3)
 	inds := make([]intel.Indicator, len(shards))
@@ -68,12 +68,16 @@ func TestAddDerivedMatchesReadAndCompile(t *testing.T) {
 		inds[k].Source = "feed.txt"
 	}
 	canonical := 0
-	if _, err := ioclist.ScanPartsCanonical(ctx, data, "feed.txt", len(shards), func(k int, typ intel.Type, v, name string, c bool) {
-		inds[k].Type, inds[k].Value, inds[k].Name = typ, v, name
-		if c {
+	if _, err := ioclist.ScanValues(ctx, data, "feed.txt", len(shards), func(k int, v *ioclist.Value) {
+		inds[k].Type, inds[k].Value, inds[k].Name = v.Type, v.Value, v.Name
+		switch {
+		case v.Canonical && v.Type == intel.IPv4:
+			canonical++
+			shards[k].AddCanonicalIPv4(&inds[k], v.IPv4)
+		case v.Canonical:
 			canonical++
 			shards[k].AddCanonical(&inds[k])
-		} else {
+		default:
 			shards[k].AddDerived(&inds[k])
 		}
 	}); err != nil {

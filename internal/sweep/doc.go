@@ -28,7 +28,8 @@
 // value when asked for. Shards let several goroutines add parts of a list
 // at once (ioclist.ScanParts); joined in order they give the same Set.
 // Shard.AddCanonical takes values known to be canonical (what
-// ioclist.ScanPartsCanonical reports) without checking them again.
+// ioclist.ScanValues reports) without checking them again, and
+// AddCanonicalIPv4 an address already parsed.
 // A Holder lets a long-running process swap in a newly compiled Set while
 // workers keep matching.
 //

@@ -398,6 +398,33 @@ func (p *part) addValue(ind *intel.Indicator, derive, canonical bool) bool {
 	return true
 }
 
+// addIPv4 is addValue for an IPv4 indicator with a derived ID whose
+// canonical value is address a, without the checks and branches it does
+// not need.
+func (p *part) addIPv4(ind *intel.Indicator, a uint32) bool {
+	if ind.Type != intel.IPv4 || p.count == math.MaxInt32 || ind.Pattern != "" || ind.Name != "" ||
+		!ind.ValidFrom.IsZero() || !ind.ValidUntil.IsZero() {
+		return p.addValue(ind, true, true)
+	}
+	p.inputs++
+	if c := &p.cur; len(c.recs) >= c.pf {
+		if len(c.recs) == cap(c.recs) {
+			p.nextSeg(0)
+		}
+		c.pf = prefault.Ahead(c.recs, c.pf)
+	}
+	p.v4.add(uint64(a)<<32 | uint64(p.count))
+	g := &p.cur
+	if g.ids != nil {
+		g.ids = append(g.ids, "")
+	}
+	p.derived = true
+	g.recs = append(g.recs, rec{pos: uint64(a), meta: p.meta(0, ind, true), extra: -1})
+	p.count++
+	p.byType[0]++
+	return true
+}
+
 // index validates ind, adds its index entry as indicator n, sets r's value
 // and returns its type's place in typeOrder.
 func (p *part) index(ind *intel.Indicator, n int32, r *rec, canonical bool) (int, error) {

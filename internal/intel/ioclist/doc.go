@@ -13,7 +13,7 @@
 // from the section its nearest preceding comment or blank line names, so
 // the result is that of one pass), and bare addresses, hashes and
 // lower-case names, most of a large feed, are read without allocating.
-// ScanPartsCanonical also tells the caller which values came that way:
-// those are canonical (intel.Normalise gives them back unchanged), masked
-// IPv4 prefixes among them.
+// ScanValues also tells the caller which values came that way: those are
+// canonical (intel.Normalise gives them back unchanged), masked IPv4
+// prefixes among them, and come with the addresses of the IPv4 ones.
 package ioclist

@@ -148,13 +148,15 @@ type builder struct {
 	file string
 	opt  Options
 	seen map[string]bool
-	emit func(t intel.Type, value, name string, canonical bool) // Scan's callback, instead of c.Indicators
-	fast bool                                                   // the value being added came from fastLine
+	emit func(part int, v *Value) // ScanValues' callback, instead of c.Indicators
+	part int                      // the part emit is told
+	val  Value                    // what emit is given
 }
 
 func (b *builder) add(t intel.Type, v, name string) {
 	if b.emit != nil {
-		b.emit(t, v, name, b.fast)
+		b.val = Value{Type: t, Value: v, Name: name}
+		b.emit(b.part, &b.val)
 		return
 	}
 	id := intel.IndicatorID(t, v)
@@ -183,7 +185,7 @@ func (b *builder) unsupported(line int64, input, reason string) {
 }
 
 func (b *builder) readLines(ctx context.Context, data []byte) error {
-	return b.scanLines(ctx, data, 1, nil)
+	return b.scanLines(ctx, data, 1)
 }
 
 var (

@@ -36,23 +36,38 @@ func Scan(ctx context.Context, data []byte, file string, fn func(t intel.Type, v
 // them in order gets what Scan gives. CSV files are read as one part. The
 // unsupported lines come in file order.
 func ScanParts(ctx context.Context, data []byte, file string, parts int, fn func(part int, t intel.Type, value, name string)) ([]intel.Unsupported, error) {
-	return ScanPartsCanonical(ctx, data, file, parts, func(k int, t intel.Type, value, name string, _ bool) { fn(k, t, value, name) })
+	return ScanValues(ctx, data, file, parts, func(k int, v *Value) { fn(k, v.Type, v.Value, v.Name) })
 }
 
-// ScanPartsCanonical is ScanParts whose fn is also told when a value is
-// known to be canonical, what intel.Normalise(t, value) returns unchanged:
-// the bare addresses, prefixes, hashes and names of large lists, which a
-// fast path reads. A caller may then skip checking it again.
-func ScanPartsCanonical(ctx context.Context, data []byte, file string, parts int, fn func(part int, t intel.Type, value, name string, canonical bool)) ([]intel.Unsupported, error) {
-	b := &builder{c: &intel.Collection{}, file: file}
+// Value is an indicator ScanValues read.
+type Value struct {
+	Type  intel.Type
+	Value string // normalised
+	Name  string // LOKI comment, section or CSV name
+	// Canonical says that Value is known to be what
+	// intel.Normalise(Type, Value) returns, without calling it: the bare
+	// addresses, masked IPv4 prefixes, lower-case hashes and names of
+	// large lists, which a fast path reads. A caller may skip checking
+	// them again.
+	Canonical bool
+	// IPv4 is the address of a canonical IPv4 address or prefix
+	// (a.b.c.d is a<<24 | b<<16 | c<<8 | d), so that it need not be
+	// parsed again.
+	IPv4 uint32
+}
+
+// ScanValues is ScanParts whose fn is given a *Value, which also says
+// when the value is canonical and holds the address of an IPv4 one. fn
+// must not keep the pointer: the Value is reused for the next call.
+func ScanValues(ctx context.Context, data []byte, file string, parts int, fn func(part int, v *Value)) ([]intel.Unsupported, error) {
+	b := &builder{c: &intel.Collection{}, file: file, emit: fn}
 	if hdr, ok := csvHeader(data); ok {
-		b.emit = func(t intel.Type, value, name string, c bool) { fn(0, t, value, name, c) }
 		if err := b.readCSV(ctx, data, hdr); err != nil {
 			return nil, err
 		}
 		return b.c.Unsupported, nil
 	}
-	if err := b.scanLines(ctx, data, parts, fn); err != nil {
+	if err := b.scanLines(ctx, data, parts); err != nil {
 		return nil, err
 	}
 	return b.c.Unsupported, nil
@@ -77,17 +92,14 @@ var minPart = 256 << 10
 // scanLines reads a plain list. Until the first value line it reads
 // alone (header lines there set the default type); the rest is cut into
 // up to parts pieces read at once, each starting from the section its
-// nearest preceding comment or blank line names. With fn nil, everything
-// goes to b.add on one goroutine.
-func (b *builder) scanLines(ctx context.Context, data []byte, parts int, fn func(part int, t intel.Type, value, name string, canonical bool)) error {
+// nearest preceding comment or blank line names. Each part has its own
+// builder, which emits with its part's number.
+func (b *builder) scanLines(ctx context.Context, data []byte, parts int) error {
 	if len(data) == 0 {
 		return nil
 	}
 	text := unsafe.String(unsafe.SliceData(data), len(data))
 	head := *b
-	if fn != nil {
-		head.emit = func(t intel.Type, value, name string, c bool) { fn(0, t, value, name, c) }
-	}
 	var st lineState
 	pos, err := head.lines(ctx, text, &st, true)
 	if err != nil {
@@ -122,10 +134,7 @@ func (b *builder) scanLines(ctx context.Context, data []byte, parts int, fn func
 	var wg sync.WaitGroup
 	for k := range parts {
 		r := &res[k]
-		r.b = builder{c: &intel.Collection{}, file: b.file, opt: b.opt, seen: b.seen}
-		if fn != nil {
-			r.b.emit = func(t intel.Type, value, name string, c bool) { fn(k, t, value, name, c) }
-		}
+		r.b = builder{c: &intel.Collection{}, file: b.file, opt: b.opt, seen: b.seen, emit: b.emit, part: k}
 		r.st = lineState{section: st.section, defaultType: st.defaultType, content: true}
 		run := func() {
 			if k > 0 {
@@ -246,6 +255,24 @@ var maySection = func() (t [256]bool) {
 func (b *builder) lines(ctx context.Context, text string, st *lineState, headOnly bool) (int, error) {
 	pos := 0
 	for pos < len(text) {
+		if t, v, a, next, ok := fastScan(text, pos); ok {
+			pos = next
+			st.line++
+			if st.line%4096 == 0 {
+				if err := ctx.Err(); err != nil {
+					return 0, err
+				}
+			}
+			if st.defaultType == intel.JA3 && t == intel.MD5 {
+				t = intel.JA3
+			}
+			st.content = true
+			b.addFast(t, v, a, st.section)
+			if headOnly {
+				return pos, nil
+			}
+			continue
+		}
 		end := strings.IndexByte(text[pos:], '\n')
 		next := pos + end + 1
 		if end < 0 {
@@ -273,18 +300,19 @@ func (b *builder) lines(ctx context.Context, text string, st *lineState, headOnl
 	return pos, nil
 }
 
-// line reads one line of a plain list.
-func (b *builder) line(st *lineState, text string) {
-	if t, v, ok := fastLine(text); ok {
-		if st.defaultType == intel.JA3 && t == intel.MD5 {
-			t = intel.JA3
-		}
-		st.content = true
-		b.fast = true
-		b.add(t, v, st.section)
-		b.fast = false
+// addFast adds a value fastScan read: canonical, with its address if it
+// is IPv4.
+func (b *builder) addFast(t intel.Type, v string, a uint32, name string) {
+	if b.emit == nil {
+		b.add(t, v, name)
 		return
 	}
+	b.val = Value{Type: t, Value: v, Name: name, Canonical: true, IPv4: a}
+	b.emit(b.part, &b.val)
+}
+
+// line reads one line of a plain list that fastScan did not take.
+func (b *builder) line(st *lineState, text string) {
 	t, v, comment, err := ParseLine(text)
 	if errors.Is(err, ErrNoValue) {
 		s := strings.TrimSpace(text)
@@ -322,105 +350,143 @@ func (b *builder) line(st *lineState, text string) {
 	b.add(t, v, strings.Clone(name))
 }
 
-// fastLine reads the common lines of large lists, a bare IPv4 address,
-// lower-case hash or lower-case domain name, as ParseLine would and
-// without allocating; ok is false for any other line, which ParseLine
-// then reads.
-func fastLine(s string) (t intel.Type, v string, ok bool) {
-	if len(s) == 0 || len(s) > 253 {
-		return "", "", false
-	}
-	if k := strings.IndexByte(s, '/'); k > 0 {
-		if fastCIDR(s[:k], s[k+1:]) {
-			return intel.CIDR, s, true
-		}
-		return "", "", false
-	}
-	// The character classes first (one table lookup a byte), then the
-	// labels of what may be a name.
-	var cl uint8
-	for i := 0; i < len(s); i++ {
-		c := class[s[i]]
-		if c == 0 {
-			return "", "", false
-		}
-		cl |= c
-	}
-	digits, hex, dots := cl&(cHex|cName) == 0, cl&(cName|cDot) == 0, cl&cDot != 0
-	if digits && dots {
-		if !isIPv4(s) {
-			return "", "", false // "1.2.3" and the like: ParseLine says what
-		}
-		return intel.IPv4, s, true
-	}
-	if hex {
-		switch len(s) {
-		case 32:
-			return intel.MD5, s, true
-		case 40:
-			return intel.SHA1, s, true
-		case 64:
-			return intel.SHA256, s, true
-		}
-	}
-	// A name ParseLine takes as it is: Detect sends it to
-	// Normalise(Domain), which would change nothing (labels of 1 to 63
-	// characters, the last not all digits). Anything that may be refanged
-	// ("hxxp...") or trimmed (dots at the ends) is left to it.
-	if !dots || strings.HasPrefix(s, "hxxp") {
-		return "", "", false
-	}
-	label, labelDigits := 0, true
-	for i := 0; i < len(s); i++ {
-		if s[i] == '.' {
-			if label == 0 || label > 63 {
-				return "", "", false
+// fastScan reads the line at text[pos:] when it is one of the common
+// lines of large lists, a bare IPv4 address or masked prefix, lower-case
+// hash or lower-case domain name, as ParseLine would, in one pass and
+// without allocating. a is the address of an IPv4 address or prefix,
+// next the offset of the line after it (a line ends at '\n', at a '\r'
+// before one or before the end of text, or at the end of text, as lines
+// cuts them). ok is false for any other line, which ParseLine then reads.
+func fastScan(text string, pos int) (t intel.Type, v string, a uint32, next int, ok bool) {
+	if pos < len(text) && text[pos]-'0' <= 9 {
+		if t, a, end, ok := quadAt(text, pos); ok {
+			if next, ok := lineEnd(text, end); ok {
+				return t, text[pos:end], a, next, true
 			}
+		} // else a name or hash may start with a digit ("0.0.0.0a")
+	}
+	// The character classes, the labels of what may be a name and the
+	// end of the line, in one pass.
+	var cl uint8
+	label, labelDigits, badLabel := 0, true, false
+	i := pos
+	for ; i < len(text); i++ {
+		k := class[text[i]]
+		if k == 0 {
+			break
+		}
+		cl |= k
+		if k == cDot {
+			badLabel = badLabel || label == 0 || label > 63
 			label, labelDigits = 0, true
 			continue
 		}
 		label++
-		if class[s[i]]&(cHex|cName) != 0 {
+		if k != cDigit {
 			labelDigits = false
 		}
 	}
-	if label == 0 || label > 63 || labelDigits {
-		return "", "", false
+	next, ok = lineEnd(text, i)
+	if !ok || i == pos || i-pos > 253 {
+		return "", "", 0, 0, false
 	}
-	return intel.Domain, s, true
-}
-
-// fastCIDR reports whether addr/bits is an IPv4 prefix as Detect writes
-// it: a dotted quad without leading zeros, a length of 0 to 32 without
-// leading zeros, and no bits set after the length (Detect masks them).
-func fastCIDR(addr, bits string) bool {
-	if !isIPv4(addr) || len(bits) == 0 || len(bits) > 2 || len(bits) == 2 && bits[0] == '0' {
-		return false
-	}
-	n := 0
-	for i := 0; i < len(bits); i++ {
-		if bits[i] < '0' || bits[i] > '9' {
-			return false
-		}
-		n = n*10 + int(bits[i]-'0')
-	}
-	if n > 32 {
-		return false
-	}
-	var a, v uint32
-	for i := 0; i < len(addr); i++ {
-		if addr[i] == '.' {
-			a, v = a<<8|v, 0
-		} else {
-			v = v*10 + uint32(addr[i]-'0')
+	s := text[pos:i]
+	if cl&(cName|cDot) == 0 { // hex digits only
+		switch len(s) {
+		case 32:
+			return intel.MD5, s, 0, next, true
+		case 40:
+			return intel.SHA1, s, 0, next, true
+		case 64:
+			return intel.SHA256, s, 0, next, true
 		}
 	}
-	a = a<<8 | v
-	return n == 32 || a<<n == 0
+	// A name ParseLine takes as it is: Detect sends it to
+	// Normalise(Domain), which would change nothing (labels of 1 to 63
+	// characters, the last not all digits). Digits and dots that are not
+	// an address ("1.2.3"), anything that may be refanged ("hxxp...") or
+	// trimmed (dots at the ends) is left to ParseLine.
+	if cl&cDot == 0 || cl&(cHex|cName) == 0 || badLabel || label == 0 || label > 63 || labelDigits ||
+		strings.HasPrefix(s, "hxxp") {
+		return "", "", 0, 0, false
+	}
+	return intel.Domain, s, 0, next, true
 }
 
-// Character classes of fastLine: what is not in one sends a line to
-// ParseLine.
+// quadAt reads a dotted quad at text[pos:] as netip.ParseAddr takes it
+// (no leading zeros, each part at most 255) and, if a '/' follows, a
+// prefix length as Detect writes it (0 to 32 without leading zeros, no
+// bits set after it); end is where they end. ok is false when there is no
+// such address there (what follows end is for the caller to check).
+func quadAt(text string, pos int) (t intel.Type, a uint32, end int, ok bool) {
+	i := pos
+	for k := range 4 {
+		if k > 0 {
+			if i >= len(text) || text[i] != '.' {
+				return "", 0, 0, false
+			}
+			i++
+		}
+		if i >= len(text) || text[i]-'0' > 9 {
+			return "", 0, 0, false
+		}
+		v := uint32(text[i] - '0')
+		i++
+		if v != 0 { // a part that starts with 0 is 0
+			for range 2 {
+				if i >= len(text) || text[i]-'0' > 9 {
+					break
+				}
+				v = v*10 + uint32(text[i]-'0')
+				i++
+			}
+			if v > 255 {
+				return "", 0, 0, false
+			}
+		}
+		a = a<<8 | v
+	}
+	if i == len(text) || text[i] != '/' {
+		return intel.IPv4, a, i, true
+	}
+	i++
+	if i >= len(text) || text[i]-'0' > 9 {
+		return "", 0, 0, false
+	}
+	n := uint32(text[i] - '0')
+	i++
+	if n != 0 && i < len(text) && text[i]-'0' <= 9 {
+		n = n*10 + uint32(text[i]-'0')
+		i++
+	}
+	if n > 32 || n < 32 && a<<n != 0 {
+		return "", 0, 0, false
+	}
+	return intel.CIDR, a, i, true
+}
+
+// lineEnd reports whether a line ends at text[i], as lines cuts them, and
+// returns the offset of the line after it.
+func lineEnd(text string, i int) (int, bool) {
+	if i == len(text) {
+		return i, true
+	}
+	switch text[i] {
+	case '\n':
+		return i + 1, true
+	case '\r':
+		if i+1 == len(text) {
+			return i + 1, true
+		}
+		if text[i+1] == '\n' {
+			return i + 2, true
+		}
+	}
+	return 0, false
+}
+
+// Character classes of fastScan: what is not in one ends a line or sends
+// it to ParseLine.
 const (
 	cDigit = 1 << iota // 0-9
 	cHex               // a-f
@@ -441,29 +507,3 @@ var class = func() (t [256]uint8) {
 	t['-'], t['_'], t['.'] = cName, cName, cDot
 	return t
 }()
-
-// isIPv4 reports whether s is a dotted quad netip.ParseAddr accepts (no
-// leading zeros, each part at most 255), which is then also its
-// canonical form.
-func isIPv4(s string) bool {
-	k, v, digits := 0, 0, 0
-	for i := 0; i <= len(s); i++ {
-		if i == len(s) || s[i] == '.' {
-			if digits == 0 || k > 3 {
-				return false
-			}
-			k, v, digits = k+1, 0, 0
-			continue
-		}
-		c := s[i]
-		if c < '0' || c > '9' || digits > 0 && v == 0 {
-			return false
-		}
-		v = v*10 + int(c-'0')
-		digits++
-		if v > 255 {
-			return false
-		}
-	}
-	return k == 4
-}
