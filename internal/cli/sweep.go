@@ -167,7 +167,7 @@ func loadSweepSet(ctx context.Context, stderr io.Writer, files []string, jobs in
 			for k := range loaders {
 				// Presized for lines of about 16 bytes; segments grow
 				// without copying if there are more.
-				loaders[k] = &listLoader{shard: sweep.NewShard(len(data) / parts / 16)}
+				loaders[k] = &listLoader{shard: sweep.NewShardOver(len(data)/parts/16, data)}
 				loaders[k].ind.Source = filepath.Base(f)
 			}
 			uns, err := ioclist.ScanValues(ctx, data, f, parts, func(k int, v *ioclist.Value) {

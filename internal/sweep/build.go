@@ -5,8 +5,10 @@ import (
 	"encoding/binary"
 	"math/bits"
 	"net/netip"
+	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/gaissmai/bart"
 
@@ -24,7 +26,7 @@ func finish(parts []*part) *Set {
 	var nstr [nStr]int
 	derived := false
 	for _, p := range parts {
-		n4 += p.v4.n
+		n4 += p.byType[0]
 		nv6 += p.v6.n
 		ncidr += p.cidrs.n
 		nfd2 += p.fd2.n
@@ -55,11 +57,12 @@ func finish(parts []*part) *Set {
 		remaps[pi] = remap
 		base := s.n
 		bases[pi] = uint64(base)
-		if len(p.cur.recs) > 0 {
+		if len(p.cur.pos) > 0 {
 			p.done = append(p.done, p.cur)
 		}
 		for _, g := range p.done {
 			g.base += int32(base)
+			g.meta = remap[g.meta]
 			s.segs = append(s.segs, g)
 		}
 		s.n += p.count
@@ -92,9 +95,9 @@ func finish(parts []*part) *Set {
 			continue // the part's metas are numbered as the set's
 		}
 		wg.Go(func() {
-			for _, g := range p.done {
-				for i := range g.recs {
-					g.recs[i].meta = remap[g.recs[i].meta]
+			for _, g := range p.done { // the records' metas (the segments' are done)
+				for k, m := range g.metas {
+					g.metas[k] = remap[m]
 				}
 			}
 		})
@@ -118,13 +121,13 @@ func finish(parts []*part) *Set {
 		wg.Go(func() {
 			s.fd2 = newFilter(nstr[kDomain], 26)
 			for _, p := range parts {
-				p.fd2.each(s.fd2.set)
+				p.fd2.each(func(h uint32) { s.fd2.set(uint64(h) << 32) })
 			}
 		})
 	}
-	src := make([]*blocks[uint64], len(parts))
+	src := make([]entries, len(parts))
 	for i, p := range parts {
-		src[i] = &p.v4
+		src[i] = v4Entries{p}
 	}
 	v4 = joinSorted(src, bases)
 	for k := range nStr {
@@ -134,12 +137,19 @@ func finish(parts []*part) *Set {
 		strs[k] = joinSorted(src, bases)
 	}
 	wg.Wait()
-	clear(parts) // let the garbage collector have the rest
+	// The parts' entries are garbage now, about as much memory as the
+	// indexes still to build need: collecting it now lets them have it
+	// instead of fresh memory, which is dear where page faults are.
+	clear(parts)
+	clear(src)
+	if n4+nstr[kDomain] > 1<<20 {
+		runtime.GC()
+	}
 
 	// Find the duplicates.
-	var dead []bool
+	var dead deadSet
 	if derived {
-		dead = prefault.Make[bool](s.n)
+		dead = make(deadSet, (s.n+63)/64)
 		wg.Go(func() { s.markDead(dead, v4, nil) })
 		wg.Go(func() {
 			for k := range nStr {
@@ -167,20 +177,26 @@ func finish(parts []*part) *Set {
 
 	// Drop the duplicates: renumber the records.
 	var rn *renumbering
-	if slices.Contains(dead, true) {
+	if dead.any() {
 		rn = newRenumbering(dead)
 		kept := 0
 		segs := s.segs[:0]
 		for _, g := range s.segs {
 			base := int32(kept)
 			k := 0
-			for i := range g.recs {
+			for i, pos := range g.pos {
 				n := g.base + int32(i)
-				if dead[n] {
-					s.stats.ByType[s.metas[g.recs[i].meta].typ]--
+				if dead.has(n) {
+					s.stats.ByType[typ(pos)]--
 					continue
 				}
-				g.recs[k] = g.recs[i]
+				g.pos[k] = pos
+				if g.metas != nil {
+					g.metas[k] = g.metas[i]
+				}
+				if g.xs != nil {
+					g.xs[k] = g.xs[i]
+				}
 				if g.ids != nil {
 					g.ids[k] = g.ids[i]
 				}
@@ -191,7 +207,13 @@ func finish(parts []*part) *Set {
 				clear(g.ids[k:])
 				g.ids = slices.Clip(g.ids[:k])
 			}
-			g.recs, g.base = slices.Clip(g.recs[:k]), base
+			if g.metas != nil {
+				g.metas = slices.Clip(g.metas[:k])
+			}
+			if g.xs != nil {
+				g.xs = slices.Clip(g.xs[:k])
+			}
+			g.pos, g.base = slices.Clip(g.pos[:k]), base
 			if k > 0 {
 				segs = append(segs, g)
 			}
@@ -328,20 +350,20 @@ func countCIDR4(cidrs []cidrEntry) int {
 // dup marks indicator n dead if it has a derived ID and o, an earlier
 // indicator with the same value, is alive and has the same shared fields;
 // it reports whether it did.
-func (s *Set) dup(dead []bool, n, o int32) bool {
+func (s *Set) dup(dead deadSet, n, o int32) bool {
 	_, rn := s.rec(n)
 	_, ro := s.rec(o)
 	m := rn.meta
-	if !s.metas[m].derive || dead[o] || ro.meta != m {
+	if !s.metas[m].derive || dead.has(o) || ro.meta != m {
 		return false
 	}
-	dead[n] = true
+	dead.add(n)
 	return true
 }
 
 // markDead marks the duplicates among sorted entries (see dup); same
 // tells values with equal keys apart (nil: equal keys are equal values).
-func (s *Set) markDead(dead []bool, e []uint64, same func(a, b int32) bool) {
+func (s *Set) markDead(dead deadSet, e []uint64, same func(a, b int32) bool) {
 	for i := 1; i < len(e); i++ {
 		k := e[i] >> 32
 		if e[i-1]>>32 != k {
@@ -569,29 +591,41 @@ func parseIPv4Key[T string | []byte](p T) (uint32, bool) {
 	return a, k == 4
 }
 
-// renumbering maps the numbers indicators had before duplicates were
-// dropped to their numbers after. The nil *renumbering changes nothing.
-// It is a bit per indicator and a count per 64 of them (1.9 MB for ten
-// million, which stays in the CPU cache, where a table of new numbers
-// read at random would not).
-type renumbering struct {
-	dead   []uint64 // bit n: indicator n was dropped
-	before []uint32 // dropped indicators before those of dead[w]
-}
+// deadSet is the set of indicators dropped as duplicates, a bit each,
+// which goroutines marking the duplicates of different indexes add to at
+// once.
+type deadSet []uint64
 
-func newRenumbering(dead []bool) *renumbering {
-	rn := &renumbering{dead: make([]uint64, (len(dead)+63)/64), before: make([]uint32, (len(dead)+63)/64)}
-	for n, d := range dead {
-		if d {
-			rn.dead[n/64] |= 1 << (n % 64)
+func (d deadSet) has(n int32) bool { return atomic.LoadUint64(&d[n/64])>>(n%64)&1 != 0 }
+func (d deadSet) add(n int32)      { atomic.OrUint64(&d[n/64], 1<<(n%64)) }
+
+func (d deadSet) any() bool {
+	for _, w := range d {
+		if w != 0 {
+			return true
 		}
 	}
+	return false
+}
+
+// renumbering maps the numbers indicators had before duplicates were
+// dropped to their numbers after. The nil *renumbering changes nothing.
+// It is a bit per indicator and a count per 64 of them, side by side (2.5
+// MB for ten million, which stays in the CPU cache, where a table of new
+// numbers read at random would not; one cache line a lookup).
+type renumbering []struct {
+	dead   uint64 // bit b: indicator 64w+b was dropped
+	before uint32 // dropped indicators before 64w
+}
+
+func newRenumbering(dead deadSet) *renumbering {
+	rn := make(renumbering, len(dead))
 	var sum uint32
-	for w, x := range rn.dead {
-		rn.before[w] = sum
+	for w, x := range dead {
+		rn[w].dead, rn[w].before = x, sum
 		sum += uint32(bits.OnesCount64(x))
 	}
-	return rn
+	return &rn
 }
 
 // at returns the new number of indicator n, or -1 if it was dropped.
@@ -599,10 +633,10 @@ func (rn *renumbering) at(n int32) int32 {
 	if rn == nil {
 		return n
 	}
-	w, b := n/64, uint(n%64)
-	x := rn.dead[w]
-	if x>>b&1 != 0 {
+	e := &(*rn)[n/64]
+	b := uint(n % 64)
+	if e.dead>>b&1 != 0 {
 		return -1
 	}
-	return n - int32(rn.before[w]) - int32(bits.OnesCount64(x&(1<<b-1)))
+	return n - int32(e.before) - int32(bits.OnesCount64(e.dead&(1<<b-1)))
 }

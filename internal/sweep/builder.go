@@ -22,19 +22,20 @@ func NewBuilder(hint int) *Builder {
 	return &Builder{hint: hint}
 }
 
-// hinted returns a part sized for about hint indicators.
-func hinted(hint int) *part {
+// hinted returns a part sized for about hint indicators, sharing text
+// (see newPart).
+func hinted(hint int, text []byte) *part {
 	var counts [len(typeOrder)]int
 	counts[0] = hint * 6 / 10 // IPv4
 	counts[2] = hint / 20     // CIDR
 	counts[3] = hint * 3 / 10 // domains
 	counts[7] = hint / 20     // SHA-256
-	return newPart(counts)
+	return newPart(counts, text)
 }
 
 func (b *Builder) part() *part {
 	if b.cur == nil {
-		b.cur = hinted(b.hint)
+		b.cur = hinted(b.hint, nil)
 		b.hint = 0
 	}
 	return b.cur
@@ -91,7 +92,16 @@ type Shard struct {
 
 // NewShard returns a Shard with room for about hint indicators.
 func NewShard(hint int) *Shard {
-	return &Shard{p: hinted(hint)}
+	return &Shard{p: hinted(hint, nil)}
+}
+
+// NewShardOver is NewShard for the values of text, an indicator list as
+// ioclist.ScanValues reads it, whose canonical values are substrings of
+// it: values that lie in text are kept where they are instead of copied
+// (a list's text is about as large as its values). The Set then refers to
+// text, which must not be modified afterwards.
+func NewShardOver(hint int, text []byte) *Shard {
+	return &Shard{p: hinted(hint, text)}
 }
 
 // Add is Builder.Add for the shard.

@@ -64,7 +64,7 @@ func TestAddDerivedMatchesReadAndCompile(t *testing.T) {
 	shards := make([]*sweep.Shard, 3)
 	inds := make([]intel.Indicator, len(shards))
 	for k := range shards {
-		shards[k] = sweep.NewShard(0)
+		shards[k] = sweep.NewShardOver(0, data) // canonical values stay in data
 		inds[k].Source = "feed.txt"
 	}
 	canonical := 0
@@ -239,6 +239,47 @@ func TestAddDerivedManyDuplicates(t *testing.T) {
 					t.Fatalf("%d values: match of indicator %d, out of range", n, m.Indicator)
 				}
 			}
+		}
+	}
+}
+
+// A segment keeps one meta and no extras for a run of list indicators
+// and makes the per-indicator arrays once one differs: the fields of every
+// indicator come back as added, before and after, with duplicates dropped.
+func TestBuilderFieldsChangeMidSegment(t *testing.T) {
+	gen := genIndicators(9000, 11)
+	b := sweep.NewBuilder(0)
+	var want []intel.Indicator
+	seen := map[string]bool{}
+	for i := range gen {
+		ind := gen[i]
+		ind.ID, ind.Source, ind.Indicates, ind.TLP, ind.Confidence = "", "list", nil, "", 0
+		switch {
+		case i >= 3000 && i%7 == 0:
+			ind.Source = "other" // metas differ from here on
+		case i >= 5000 && i%5 == 0:
+			ind.Name = "section" // and extras
+		}
+		if i%11 == 0 && i > 0 {
+			dup := want[len(want)/2] // an earlier value with its fields: dropped
+			b.AddDerived(&dup)
+		}
+		b.AddDerived(&ind)
+		k := string(ind.Type) + " " + ind.Value + " " + ind.Source
+		if !seen[k] {
+			seen[k] = true
+			ind.ID = intel.IndicatorID(ind.Type, ind.Value)
+			want = append(want, ind)
+		}
+	}
+	s := b.Set()
+	if s.Len() != len(want) {
+		t.Fatalf("Len() = %d, want %d", s.Len(), len(want))
+	}
+	for i := range want {
+		got := s.Indicator(int32(i))
+		if diff := cmp.Diff(&want[i], got); diff != "" {
+			t.Fatalf("Indicator(%d) differs (-want +got):\n%s", i, diff)
 		}
 	}
 }

@@ -17,7 +17,7 @@ type filter struct {
 }
 
 // newFilter sizes a filter at about 16 bits per key, between 2^12 and
-// 2^maxBits bits.
+// 2^maxBits bits (maxBits at most 32: a key's slot is in its top half).
 func newFilter(keys, maxBits int) filter {
 	k := min(max(bits.Len(uint(keys)*16), 12), maxBits)
 	return filter{shift: uint8(64 - k), words: prefault.Make[uint64]((1 << k) / 64)}

@@ -26,10 +26,10 @@ import (
 //
 // The result and the parts' entries are all the memory it touches that
 // is not in the cache: one pass over each.
-func joinSorted(src []*blocks[uint64], bases []uint64) []uint64 {
+func joinSorted(src []entries, bases []uint64) []uint64 {
 	n := 0
 	for _, b := range src {
-		n += b.n
+		n += b.len()
 	}
 	if n == 0 {
 		return nil
@@ -39,7 +39,7 @@ func joinSorted(src []*blocks[uint64], bases []uint64) []uint64 {
 		e = e[:0]
 		for i, b := range src {
 			base := bases[i]
-			e = b.appendTo(e, func(x uint64) uint64 { return x + base })
+			b.each(func(x uint64) { e = append(e, x+base) })
 		}
 		slices.SortStableFunc(e, func(a, b uint64) int { return cmpKey(a, b) })
 		return e
@@ -159,6 +159,31 @@ func sortBucket(e, scratch []uint64, rest int) []uint64 {
 		copy(e, in)
 	}
 	return scratch
+}
+
+// entries are a part's entries of one index, key<<32 | n, in ascending
+// n.
+type entries interface {
+	len() int
+	each(f func(uint64))
+}
+
+func (b *blocks[T]) len() int { return b.n }
+
+// v4Entries are a part's IPv4 entries, read from its records, which hold
+// the addresses: the parse need not write them twice.
+type v4Entries struct{ p *part }
+
+func (v v4Entries) len() int { return v.p.byType[0] }
+
+func (v v4Entries) each(f func(uint64)) {
+	for _, g := range v.p.done {
+		for k, pos := range g.pos {
+			if pos>>posType == 0 {
+				f(pos<<32 | uint64(g.base) + uint64(k))
+			}
+		}
+	}
 }
 
 // each calls f with every element in order.

@@ -14,7 +14,7 @@ func TestJoinSortedRandom(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 9))
 	for _, size := range []int{0, 1, 31, 255, 256, 2047, 2048, 70000, 300000} {
 		for parts := 1; parts <= 4; parts++ {
-			src := make([]*blocks[uint64], parts)
+			src := make([]entries, parts)
 			bases := make([]uint64, parts)
 			var want []uint64
 			base := uint64(0)
@@ -63,12 +63,11 @@ func TestJoinSortedRandom(t *testing.T) {
 func BenchmarkJoinSorted(b *testing.B) {
 	r := rand.New(rand.NewPCG(1, 2))
 	const n = 6_000_000
-	src := []*blocks[uint64]{{}, {}}
-	for i, p := range src {
+	src := []entries{&blocks[uint64]{}, &blocks[uint64]{}}
+	for _, p := range src {
 		for j := range n / 2 {
-			p.add(uint64(r.Uint32())<<32 | uint64(j))
+			p.(*blocks[uint64]).add(uint64(r.Uint32())<<32 | uint64(j))
 		}
-		_ = i
 	}
 	bases := []uint64{0, n / 2}
 	b.ResetTimer()

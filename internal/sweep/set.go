@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/gaissmai/bart"
 
@@ -80,35 +81,93 @@ func strKind(t intel.Type) int {
 // seg holds the records of consecutive indicators, as one Builder part or
 // Shard gathered them (joining them into one array would cost a copy of
 // everything).
+//
+// An indicator's record is its pos, 8 bytes: the indicators of a list
+// share their meta (the segment's) and have no extra, so the arrays of
+// those are made only when one differs. The arrays hold no pointers (the
+// garbage collector need not scan millions of records).
 type seg struct {
-	base   int32 // the number of its first indicator
-	pf     int   // recs are prefaulted up to here
-	pfb    int   // blob is prefaulted up to here
-	recs   []rec
-	blob   []byte   // the normalised values of all but IPv4 indicators
+	base   int32    // the number of its first indicator
+	pf     int      // pos is prefaulted up to here
+	pfb    int      // blob is prefaulted up to here
+	pos    []uint64 // per indicator: its type and value (see rec)
+	meta   uint32   // the meta of every indicator, while metas is nil
+	metas  []uint32 // per indicator, once one has another than meta
+	xs     []int32  // per indicator, its index into extras or -1, once one has one
+	blob   []byte   // the normalised values of all but IPv4 indicators, but those in text
+	text   []byte   // the input the part read, if its values may lie in it
 	ids    []string // stored IDs by record; nil when every ID is derived
 	extras []extra  // per-indicator pattern, name and validity, when any is set
 }
 
-// rec is the per-indicator record, 16 bytes without pointers (the garbage
-// collector need not scan millions of them).
+// rec is the record of one indicator, as it is added and as Set.rec
+// returns it; segments keep its fields apart.
 type rec struct {
-	pos   uint64 // IPv4: the address; otherwise offset<<16 | length of the value in blob
+	// pos is type<<posType | value: the type's place in typeOrder and,
+	// for IPv4 (type 0), the address; otherwise offset<<16 | length of
+	// the value in blob, or inText | offset<<16 | length in text.
+	pos   uint64
 	meta  uint32
 	extra int32 // index into extras, or -1
 }
 
-// maxValue is the longest value a rec can hold.
-const maxValue = 1<<16 - 1
+const (
+	posType  = 60        // pos>>posType: the type's place in typeOrder
+	inText   = 1 << 59   // pos: the value is in the segment's text
+	offMask  = 1<<43 - 1 // pos>>16&offMask: the offset of the value
+	maxValue = 1<<16 - 1 // the longest value a rec can hold
+)
+
+// typ returns the type of the indicator of pos.
+func typ(pos uint64) intel.Type { return typeOrder[pos>>posType] }
+
+// push appends the record of an indicator.
+func (g *seg) push(r rec) {
+	k := len(g.pos)
+	if g.metas == nil && r.meta != g.meta {
+		if k == 0 {
+			g.meta = r.meta
+		} else {
+			g.metas = make([]uint32, k, cap(g.pos))
+			for i := range g.metas {
+				g.metas[i] = g.meta
+			}
+		}
+	}
+	if g.metas != nil {
+		g.metas = append(g.metas, r.meta)
+	}
+	if r.extra >= 0 && g.xs == nil {
+		g.xs = make([]int32, k, cap(g.pos))
+		for i := range g.xs {
+			g.xs[i] = -1
+		}
+	}
+	if g.xs != nil {
+		g.xs = append(g.xs, r.extra)
+	}
+	g.pos = append(g.pos, r.pos)
+}
+
+// at returns the record of the segment's k-th indicator.
+func (g *seg) at(k int) rec {
+	r := rec{pos: g.pos[k], meta: g.meta, extra: -1}
+	if g.metas != nil {
+		r.meta = g.metas[k]
+	}
+	if g.xs != nil {
+		r.extra = g.xs[k]
+	}
+	return r
+}
 
 // meta holds the fields indicators of one feed usually share.
 type meta struct {
-	typ        intel.Type
 	source     string
 	tlp        string
 	confidence int
 	indicates  []string
-	derive     bool // IDs are intel.IndicatorID(typ, value), not stored
+	derive     bool // IDs are intel.IndicatorID(type, value), not stored
 }
 
 // extra holds the fields that usually differ per indicator (STIX).
@@ -119,7 +178,6 @@ type extra struct {
 
 // metaKey is meta in comparable form, for deduplication.
 type metaKey struct {
-	typ        intel.Type
 	source     string
 	tlp        string
 	confidence int
@@ -129,7 +187,7 @@ type metaKey struct {
 }
 
 func keyOf(m *meta) metaKey {
-	k := metaKey{typ: m.typ, source: m.source, tlp: m.tlp, confidence: m.confidence, nIndicates: len(m.indicates), derive: m.derive}
+	k := metaKey{source: m.source, tlp: m.tlp, confidence: m.confidence, nIndicates: len(m.indicates), derive: m.derive}
 	switch len(m.indicates) {
 	case 0:
 	case 1:
@@ -197,7 +255,7 @@ func Compile(inds []intel.Indicator) (*Set, error) {
 			counts[k]++
 		}
 	}
-	p := newPart(counts)
+	p := newPart(counts, nil)
 	for i := range inds {
 		p.add(&inds[i], false)
 	}
@@ -234,13 +292,14 @@ type part struct {
 		ok bool
 	}
 
-	// Index entries, numbered within the part: key<<32 | n.
-	v4    blocks[uint64] // key: the address
+	// Index entries, numbered within the part: key<<32 | n. (IPv4
+	// addresses are read from the records: see v4Entries.)
 	strs  [nStr]blocks[uint64]
 	v6    blocks[v6entry]
 	cidrs blocks[cidrEntry]
-	fd2   blocks[uint64] // hashes of the last two labels of the domains
+	fd2   blocks[uint32] // the top halves of the hashes of the last two labels of the domains (all the filter uses)
 
+	text     []byte // values in it are not copied (NewShardOver)
 	byType   [len(typeOrder)]int
 	rejected []RejectError // Index within the part
 	inputs   int           // indicators offered
@@ -319,18 +378,21 @@ func (e *cidrEntry) prefix() netip.Prefix {
 func (e *cidrEntry) same(o *cidrEntry) bool { return e.a == o.a && e.bits == o.bits && e.v6 == o.v6 }
 
 // newPart returns a part with room for counts indicators per type (in
-// typeOrder).
-func newPart(counts [len(typeOrder)]int) *part {
+// typeOrder). Values that lie in text, if it is not nil, are not copied
+// (see NewShardOver).
+func newPart(counts [len(typeOrder)]int, text []byte) *part {
 	n := 0
 	for _, c := range counts {
 		n += c
 	}
 	p := &part{metaIdx: make(map[metaKey]uint32)}
-	p.cur.recs = make([]rec, 0, n)
-	p.cur.blob = make([]byte, 0, counts[3]*24+counts[2]*16+counts[4]*64+counts[5]*32+counts[6]*40+counts[7]*64+counts[9]*24)
-	p.v4.cur = make([]uint64, 0, counts[0])
+	p.cur.pos = make([]uint64, 0, n)
+	if text == nil {
+		p.cur.blob = make([]byte, 0, counts[3]*24+counts[2]*16+counts[4]*64+counts[5]*32+counts[6]*40+counts[7]*64+counts[9]*24)
+	}
+	p.text, p.cur.text = text, text
 	p.strs[kDomain].cur = make([]uint64, 0, counts[3])
-	p.fd2.cur = make([]uint64, 0, counts[3])
+	p.fd2.cur = make([]uint32, 0, counts[3])
 	p.strs[kSHA256].cur = make([]uint64, 0, counts[7])
 	return p
 }
@@ -338,11 +400,14 @@ func newPart(counts [len(typeOrder)]int) *part {
 // nextSeg starts a new segment with room for a value of vlen bytes.
 func (p *part) nextSeg(vlen int) {
 	c := &p.cur
-	if len(c.recs) > 0 {
+	if len(c.pos) > 0 {
 		p.done = append(p.done, *c)
 	}
-	rc := nextCap(cap(c.recs), 1<<12)
-	*c = seg{base: int32(p.count), recs: make([]rec, 0, rc), blob: make([]byte, 0, nextCap(cap(c.blob), max(vlen, 24*rc)))}
+	rc := nextCap(cap(c.pos), 1<<12)
+	*c = seg{base: int32(p.count), pos: make([]uint64, 0, rc), text: p.text}
+	if p.text == nil {
+		c.blob = make([]byte, 0, nextCap(cap(c.blob), max(vlen, 24*rc)))
+	}
 }
 
 // add validates and adds ind; with derive its ID is derived from type and
@@ -363,14 +428,15 @@ func (p *part) addValue(ind *intel.Indicator, derive, canonical bool) bool {
 			Err: fmt.Errorf("%w: more than %d indicators", intel.ErrBadValue, math.MaxInt32)})
 		return false
 	}
-	if c := &p.cur; len(c.recs) >= c.pf {
-		if len(c.recs) == cap(c.recs) {
+	if c := &p.cur; len(c.pos) >= c.pf {
+		if len(c.pos) == cap(c.pos) {
 			p.nextSeg(0)
 		}
-		c.pf = prefault.Ahead(c.recs, c.pf)
+		c.pf = prefault.Ahead(c.pos, c.pf)
 	}
 	r := rec{extra: -1}
 	k, err := p.index(ind, int32(p.count), &r, canonical)
+	r.pos |= uint64(k) << posType
 	if err != nil {
 		p.rejected = append(p.rejected, RejectError{Index: i, ID: ind.ID, Type: ind.Type, Value: ind.Value, Err: err})
 		return false
@@ -384,7 +450,7 @@ func (p *part) addValue(ind *intel.Indicator, derive, canonical bool) bool {
 		}
 	} else {
 		if g.ids == nil {
-			g.ids = make([]string, len(g.recs), cap(g.recs))
+			g.ids = make([]string, len(g.pos), cap(g.pos))
 		}
 		g.ids = append(g.ids, ind.ID)
 	}
@@ -392,7 +458,7 @@ func (p *part) addValue(ind *intel.Indicator, derive, canonical bool) bool {
 		r.extra = int32(len(g.extras))
 		g.extras = append(g.extras, extra{pattern: ind.Pattern, name: ind.Name, validFrom: ind.ValidFrom, validTo: ind.ValidUntil})
 	}
-	g.recs = append(g.recs, r)
+	g.push(r)
 	p.count++
 	p.byType[k]++
 	return true
@@ -407,19 +473,18 @@ func (p *part) addIPv4(ind *intel.Indicator, a uint32) bool {
 		return p.addValue(ind, true, true)
 	}
 	p.inputs++
-	if c := &p.cur; len(c.recs) >= c.pf {
-		if len(c.recs) == cap(c.recs) {
+	if c := &p.cur; len(c.pos) >= c.pf {
+		if len(c.pos) == cap(c.pos) {
 			p.nextSeg(0)
 		}
-		c.pf = prefault.Ahead(c.recs, c.pf)
+		c.pf = prefault.Ahead(c.pos, c.pf)
 	}
-	p.v4.add(uint64(a)<<32 | uint64(p.count))
 	g := &p.cur
 	if g.ids != nil {
 		g.ids = append(g.ids, "")
 	}
 	p.derived = true
-	g.recs = append(g.recs, rec{pos: uint64(a), meta: p.meta(0, ind, true), extra: -1})
+	g.push(rec{pos: uint64(a), meta: p.meta(0, ind, true), extra: -1})
 	p.count++
 	p.byType[0]++
 	return true
@@ -434,7 +499,6 @@ func (p *part) index(ind *intel.Indicator, n int32, r *rec, canonical bool) (int
 		if ind.Type == intel.IPv4 {
 			if a, ok := parseIPv4Key(v); ok { // canonical already
 				r.pos = uint64(a)
-				p.v4.add(uint64(a)<<32 | uint64(n))
 				return 0, nil
 			}
 		}
@@ -450,7 +514,6 @@ func (p *part) index(ind *intel.Indicator, n int32, r *rec, canonical bool) (int
 			k4 := a.As4()
 			k := binary.BigEndian.Uint32(k4[:])
 			r.pos = uint64(k)
-			p.v4.add(uint64(k)<<32 | uint64(n))
 			return 0, nil
 		}
 		if err := p.putValue(r, v); err != nil {
@@ -488,7 +551,7 @@ func (p *part) index(ind *intel.Indicator, n int32, r *rec, canonical bool) (int
 	p.strs[kind].add(uint64(strKey(hashString(v)))<<32 | uint64(n))
 	if kind == kDomain {
 		last := strings.LastIndexByte(v, '.')
-		p.fd2.add(hashString(v[strings.LastIndexByte(v[:max(last, 0)], '.')+1:]))
+		p.fd2.add(uint32(hashString(v[strings.LastIndexByte(v[:max(last, 0)], '.')+1:]) >> 32))
 	}
 	k, _ := typeIndex(ind.Type)
 	return k, nil
@@ -535,15 +598,28 @@ func lowerHex(v string) bool {
 	return true
 }
 
-// putValue appends v to the blob as r's value.
+// putValue sets r's value to v: where it is if it lies in the part's
+// text, otherwise appended to the blob.
 func (p *part) putValue(r *rec, v string) error {
 	if len(v) > maxValue {
 		return fmt.Errorf("%w: value of %d bytes, more than %d", intel.ErrBadValue, len(v), maxValue)
 	}
+	if p.text != nil {
+		off := uintptr(unsafe.Pointer(unsafe.StringData(v))) - uintptr(unsafe.Pointer(unsafe.SliceData(p.text)))
+		if off < uintptr(len(p.text)) && uintptr(len(v)) <= uintptr(len(p.text))-off {
+			r.pos = inText | uint64(off)<<16 | uint64(len(v))
+			return nil
+		}
+		// A value of its own: the blob grows by copying, which is
+		// cheap for the few values of a list that are not in it.
+		r.pos = uint64(len(p.cur.blob))<<16 | uint64(len(v))
+		p.cur.blob = append(p.cur.blob, v...)
+		return nil
+	}
 	if c := &p.cur; len(c.blob)+len(v) > c.pfb {
 		if len(c.blob)+len(v) > cap(c.blob) {
 			p.nextSeg(len(v))
-			c.pf = prefault.Ahead(c.recs, 0)
+			c.pf = prefault.Ahead(c.pos, 0)
 		}
 		c.pfb = prefault.Ahead(c.blob, c.pfb)
 	}
@@ -560,7 +636,7 @@ func (p *part) meta(k int, ind *intel.Indicator, derive bool) uint32 {
 		l.confidence == ind.Confidence && l.derive == derive && slices.Equal(l.indicates, ind.Indicates) {
 		return c.i
 	}
-	m := meta{typ: ind.Type, source: ind.Source, tlp: ind.TLP, confidence: ind.Confidence, indicates: ind.Indicates, derive: derive}
+	m := meta{source: ind.Source, tlp: ind.TLP, confidence: ind.Confidence, indicates: ind.Indicates, derive: derive}
 	mk := keyOf(&m)
 	i, ok := p.metaIdx[mk]
 	if !ok {
@@ -581,7 +657,7 @@ func (s *Set) first(r int32) int32 {
 }
 
 // rec returns the segment and record of indicator i.
-func (s *Set) rec(i int32) (*seg, *rec) {
+func (s *Set) rec(i int32) (*seg, rec) {
 	k := len(s.segs) - 1
 	if k > 4 {
 		lo, hi := 0, k // the segment is in segs[lo:hi+1]
@@ -599,27 +675,29 @@ func (s *Set) rec(i int32) (*seg, *rec) {
 		k--
 	}
 	g := &s.segs[k]
-	return g, &g.recs[i-g.base]
+	return g, g.at(int(i - g.base))
 }
 
 // valueBytes returns the normalised value of indicator i, which is not
 // IPv4, in the blob.
 func (s *Set) valueBytes(i int32) []byte {
 	g, r := s.rec(i)
-	off := r.pos >> 16
-	return g.blob[off : off+r.pos&maxValue]
+	off, b := r.pos>>16&offMask, g.blob
+	if r.pos&inText != 0 {
+		b = g.text
+	}
+	return b[off : off+r.pos&maxValue]
 }
 
 // value returns the normalised value of indicator i.
 func (s *Set) value(i int32) string {
-	g, r := s.rec(i)
-	if s.metas[r.meta].typ == intel.IPv4 {
+	_, r := s.rec(i)
+	if typ(r.pos) == intel.IPv4 {
 		var a [4]byte
 		binary.BigEndian.PutUint32(a[:], uint32(r.pos))
 		return netip.AddrFrom4(a).String()
 	}
-	off := r.pos >> 16
-	return string(g.blob[off : off+r.pos&maxValue])
+	return string(s.valueBytes(i))
 }
 
 // expand appends the indicators of ref r to dst.
@@ -649,9 +727,10 @@ func (s *Set) Indicator(i int32) *intel.Indicator {
 	g, r := s.rec(i)
 	m := &s.metas[r.meta]
 	v := s.value(i)
+	t := typ(r.pos)
 	ind := &intel.Indicator{
-		ID:         s.id(g, i, m, v),
-		Type:       m.typ,
+		ID:         s.id(g, i, m, t, v),
+		Type:       t,
 		Value:      v,
 		Confidence: m.confidence,
 		TLP:        m.tlp,
@@ -674,14 +753,14 @@ func (s *Set) ID(i int32) string {
 	g, r := s.rec(i)
 	m := &s.metas[r.meta]
 	if m.derive {
-		return intel.IndicatorID(m.typ, s.value(i))
+		return intel.IndicatorID(typ(r.pos), s.value(i))
 	}
-	return s.id(g, i, m, "")
+	return s.id(g, i, m, "", "")
 }
 
-func (s *Set) id(g *seg, i int32, m *meta, value string) string {
+func (s *Set) id(g *seg, i int32, m *meta, t intel.Type, value string) string {
 	if m.derive {
-		return intel.IndicatorID(m.typ, value)
+		return intel.IndicatorID(t, value)
 	}
 	return g.ids[i-g.base]
 }
