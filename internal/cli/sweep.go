@@ -300,8 +300,8 @@ func (l *listLoader) add(v *ioclist.Value) {
 	l.ind.Type, l.ind.Value, l.ind.Name = v.Type, v.Value, v.Name
 	var ok bool
 	switch {
-	case v.Canonical && v.Type == intel.IPv4:
-		ok = l.shard.AddCanonicalIPv4(&l.ind, v.IPv4)
+	case v.IPv4s != nil:
+		l.added += l.shard.AddCanonicalIPv4s(&l.ind, v.IPv4s)
 	case v.Canonical:
 		ok = l.shard.AddCanonical(&l.ind)
 	default:

@@ -118,8 +118,13 @@ func (sh *Shard) AddDerived(ind *intel.Indicator) bool { return sh.p.add(ind, tr
 // and never match.
 func (sh *Shard) AddCanonical(ind *intel.Indicator) bool { return sh.p.addValue(ind, true, true) }
 
-// AddCanonicalIPv4 is AddCanonical for an IPv4 indicator whose address,
-// which ind.Value writes canonically, is a (a.b.c.d is a<<24 | b<<16 |
-// c<<8 | d), as ioclist.ScanValues gives both: the value is not parsed
-// again. The most common indicator of large feeds takes this path.
-func (sh *Shard) AddCanonicalIPv4(ind *intel.Indicator, a uint32) bool { return sh.p.addIPv4(ind, a) }
+// AddCanonicalIPv4s adds an IPv4 indicator for each address of addrs
+// (a.b.c.d is a<<24 | b<<16 | c<<8 | d), in order, with ind's other fields
+// (ind.Value is ignored), as AddCanonical would with the address's dotted
+// quad as the value: a run of ioclist.ScanValues. The addresses are not
+// formatted or parsed, and ind is looked at once for all of them: the
+// most common indicator of large feeds takes this path. It returns the
+// number added.
+func (sh *Shard) AddCanonicalIPv4s(ind *intel.Indicator, addrs []uint32) int {
+	return sh.p.addIPv4s(ind, addrs)
+}

@@ -59,7 +59,7 @@ func TestAddDerivedMatchesReadAndCompile(t *testing.T) {
 	}
 	got := b.Set()
 	// The same in shards, with the values the fast path read added as
-	// canonical (ioclist.ScanValues, Shard.AddCanonical and AddCanonicalIPv4).
+	// canonical (ioclist.ScanValues, Shard.AddCanonical and AddCanonicalIPv4s).
 	b2 := sweep.NewBuilder(0)
 	shards := make([]*sweep.Shard, 3)
 	inds := make([]intel.Indicator, len(shards))
@@ -71,9 +71,8 @@ func TestAddDerivedMatchesReadAndCompile(t *testing.T) {
 	if _, err := ioclist.ScanValues(ctx, data, "feed.txt", len(shards), func(k int, v *ioclist.Value) {
 		inds[k].Type, inds[k].Value, inds[k].Name = v.Type, v.Value, v.Name
 		switch {
-		case v.Canonical && v.Type == intel.IPv4:
-			canonical++
-			shards[k].AddCanonicalIPv4(&inds[k], v.IPv4)
+		case v.IPv4s != nil:
+			canonical += shards[k].AddCanonicalIPv4s(&inds[k], v.IPv4s)
 		case v.Canonical:
 			canonical++
 			shards[k].AddCanonical(&inds[k])

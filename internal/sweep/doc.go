@@ -29,7 +29,7 @@
 // at once (ioclist.ScanParts); joined in order they give the same Set.
 // Shard.AddCanonical takes values known to be canonical (what
 // ioclist.ScanValues reports) without checking them again, and
-// AddCanonicalIPv4 an address already parsed.
+// AddCanonicalIPv4s runs of addresses already parsed.
 // A Holder lets a long-running process swap in a newly compiled Set while
 // workers keep matching.
 //

@@ -464,30 +464,46 @@ func (p *part) addValue(ind *intel.Indicator, derive, canonical bool) bool {
 	return true
 }
 
-// addIPv4 is addValue for an IPv4 indicator with a derived ID whose
-// canonical value is address a, without the checks and branches it does
-// not need.
-func (p *part) addIPv4(ind *intel.Indicator, a uint32) bool {
-	if ind.Type != intel.IPv4 || p.count == math.MaxInt32 || ind.Pattern != "" || ind.Name != "" ||
-		!ind.ValidFrom.IsZero() || !ind.ValidUntil.IsZero() {
-		return p.addValue(ind, true, true)
-	}
-	p.inputs++
-	if c := &p.cur; len(c.pos) >= c.pf {
-		if len(c.pos) == cap(c.pos) {
-			p.nextSeg(0)
+// addIPv4s adds IPv4 indicators of addresses addrs, canonical, with
+// derived IDs and ind's other fields, as addValue would each: without the
+// checks and branches it does not need, and with ind's meta found once.
+// It returns the number added.
+func (p *part) addIPv4s(ind *intel.Indicator, addrs []uint32) int {
+	if ind.Type != intel.IPv4 || ind.Pattern != "" || !ind.ValidFrom.IsZero() || !ind.ValidUntil.IsZero() ||
+		p.count > math.MaxInt32-len(addrs) {
+		n := 0
+		for _, a := range addrs {
+			ind.Value = netip.AddrFrom4([4]byte{byte(a >> 24), byte(a >> 16), byte(a >> 8), byte(a)}).String()
+			if p.addValue(ind, true, true) {
+				n++
+			}
 		}
-		c.pf = prefault.Ahead(c.pos, c.pf)
+		return n
 	}
-	g := &p.cur
-	if g.ids != nil {
-		g.ids = append(g.ids, "")
-	}
+	m := p.meta(0, ind, true)
 	p.derived = true
-	g.push(rec{pos: uint64(a), meta: p.meta(0, ind, true), extra: -1})
-	p.count++
-	p.byType[0]++
-	return true
+	for _, a := range addrs {
+		g := &p.cur // nextSeg replaces it in place
+		if len(g.pos) >= g.pf {
+			if len(g.pos) == cap(g.pos) {
+				p.nextSeg(0)
+			}
+			g.pf = prefault.Ahead(g.pos, g.pf)
+		}
+		r := rec{pos: uint64(a), meta: m, extra: -1}
+		if ind.Name != "" {
+			r.extra = int32(len(g.extras))
+			g.extras = append(g.extras, extra{name: ind.Name})
+		}
+		if g.ids != nil {
+			g.ids = append(g.ids, "")
+		}
+		g.push(r)
+	}
+	p.inputs += len(addrs)
+	p.count += len(addrs)
+	p.byType[0] += len(addrs)
+	return len(addrs)
 }
 
 // index validates ind, adds its index entry as indicator n, sets r's value

@@ -33,6 +33,16 @@ func checkFast(t *testing.T, line string) {
 	if rt, rv, rok := refFastLine(cut); ok != rok || ft != rt || fv != rv {
 		t.Errorf("fastScan(%q) = %s %q %v, the line-by-line fast path %s %q %v", line, ft, fv, ok, rt, rv, rok)
 	}
+	// The same with more lines after it, which a word at a time reads
+	// into.
+	if !strings.Contains(line, "\n") {
+		for _, more := range []string{"\n", "\nabcdefghijklmnop.qrstuvwxyz\n", "\n1.2.3.4\n"} {
+			mt, mv, ma, _, mok := fastScan(line+more, 0)
+			if mt != ft || mv != fv || ma != fa || mok != ok {
+				t.Errorf("fastScan(%q) = %s %q %v, of it alone %s %q %v", line+more, mt, mv, mok, ft, fv, ok)
+			}
+		}
+	}
 	if !ok {
 		return
 	}
@@ -80,6 +90,19 @@ func TestFastLine(t *testing.T) {
 		{"evil.com/x", false},
 		{"evil.com", true},
 		{"da39a3ee5e6b4b0d3255bfef95601890afd80709", true},
+		// Labels of 63 bytes and of 64, first, in the middle and last,
+		// and names of 253 bytes and of 254.
+		{strings.Repeat("a", 63) + ".com", true},
+		{strings.Repeat("a", 64) + ".com", false},
+		{"x." + strings.Repeat("b", 63) + ".com", true},
+		{"x." + strings.Repeat("b", 64) + ".com", false},
+		{"xy." + strings.Repeat("c", 63), true},
+		{"xy." + strings.Repeat("c", 64), false},
+		{strings.Repeat(strings.Repeat("d", 62)+".", 4) + "e", true},
+		{strings.Repeat(strings.Repeat("d", 62)+".", 4) + "ef", false},
+		{"a..b.com", false},
+		{"a.b.123", false},
+		{"a.b.12a", true},
 	} {
 		if _, _, _, ok := fastLine(tc.line); ok != tc.fast {
 			t.Errorf("fastLine(%q) ok = %v, want %v", tc.line, ok, tc.fast)
@@ -138,7 +161,10 @@ func TestScanValuesCanonical(t *testing.T) {
 	want := map[string]bool{"1.2.3.4": true, "evil.example": true, "10.0.0.0/8": true, "da39a3ee5e6b4b0d3255bfef95601890afd80709": true}
 	got := map[string]bool{}
 	_, err := ScanValues(context.Background(), data, "f.txt", 2, func(_ int, v *Value) {
-		if v.Canonical {
+		for _, a := range v.IPv4s { // a run of addresses: canonical
+			got[netip.AddrFrom4([4]byte{byte(a >> 24), byte(a >> 16), byte(a >> 8), byte(a)}).String()] = true
+		}
+		if v.Canonical && v.IPv4s == nil {
 			got[v.Value] = true
 			if n, err := intel.Normalise(v.Type, v.Value); err != nil || n != v.Value {
 				t.Errorf("ScanValues: %s %q canonical, but Normalise gives %q, %v", v.Type, v.Value, n, err)

@@ -144,17 +144,20 @@ func Read(ctx context.Context, r io.Reader, file string, opt Options) (*intel.Co
 }
 
 type builder struct {
-	c    *intel.Collection
-	file string
-	opt  Options
-	seen map[string]bool
-	emit func(part int, v *Value) // ScanValues' callback, instead of c.Indicators
-	part int                      // the part emit is told
-	val  Value                    // what emit is given
+	c       *intel.Collection
+	file    string
+	opt     Options
+	seen    map[string]bool
+	emit    func(part int, v *Value) // ScanValues' callback, instead of c.Indicators
+	part    int                      // the part emit is told
+	val     Value                    // what emit is given
+	run     []uint32                 // addresses not emitted yet (see Value.IPv4s)
+	runName string                   // their name
 }
 
 func (b *builder) add(t intel.Type, v, name string) {
 	if b.emit != nil {
+		b.flush()
 		b.val = Value{Type: t, Value: v, Name: name}
 		b.emit(b.part, &b.val)
 		return

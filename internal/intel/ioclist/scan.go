@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math/bits"
+	"net/netip"
 	"strings"
 	"sync"
 	"unsafe"
@@ -36,10 +37,18 @@ func Scan(ctx context.Context, data []byte, file string, fn func(t intel.Type, v
 // them in order gets what Scan gives. CSV files are read as one part. The
 // unsupported lines come in file order.
 func ScanParts(ctx context.Context, data []byte, file string, parts int, fn func(part int, t intel.Type, value, name string)) ([]intel.Unsupported, error) {
-	return ScanValues(ctx, data, file, parts, func(k int, v *Value) { fn(k, v.Type, v.Value, v.Name) })
+	return ScanValues(ctx, data, file, parts, func(k int, v *Value) {
+		if v.IPv4s == nil {
+			fn(k, v.Type, v.Value, v.Name)
+			return
+		}
+		for _, a := range v.IPv4s {
+			fn(k, intel.IPv4, netip.AddrFrom4([4]byte{byte(a >> 24), byte(a >> 16), byte(a >> 8), byte(a)}).String(), v.Name)
+		}
+	})
 }
 
-// Value is an indicator ScanValues read.
+// Value is an indicator ScanValues read, or a run of IPv4 addresses.
 type Value struct {
 	Type  intel.Type
 	Value string // normalised
@@ -50,17 +59,24 @@ type Value struct {
 	// large lists, which a fast path reads. A caller may skip checking
 	// them again.
 	Canonical bool
-	// IPv4 is the address of a canonical IPv4 address or prefix
-	// (a.b.c.d is a<<24 | b<<16 | c<<8 | d), so that it need not be
-	// parsed again.
-	IPv4 uint32
+	// IPv4s, when not nil, are the bare IPv4 addresses of consecutive
+	// lines (a.b.c.d is a<<24 | b<<16 | c<<8 | d), all with Name, in
+	// place of a Value each: Type is IPv4, Canonical is true (an
+	// address's canonical form is its dotted quad) and Value is empty.
+	// Lists are mostly addresses; a call for each costs more than
+	// reading it.
+	IPv4s []uint32
 }
 
+// runLen is the most addresses a Value.IPv4s holds.
+const runLen = 1024
+
 // ScanValues is ScanParts whose fn is given a *Value, which also says
-// when the value is canonical and holds the address of an IPv4 one. fn
-// must not keep the pointer: the Value is reused for the next call.
+// when the value is canonical and gives runs of IPv4 addresses parsed.
+// fn must not keep the pointer or the run: both are reused for the next
+// call.
 func ScanValues(ctx context.Context, data []byte, file string, parts int, fn func(part int, v *Value)) ([]intel.Unsupported, error) {
-	b := &builder{c: &intel.Collection{}, file: file, emit: fn}
+	b := &builder{c: &intel.Collection{}, file: file, emit: fn, run: make([]uint32, 0, runLen)}
 	if hdr, ok := csvHeader(data); ok {
 		if err := b.readCSV(ctx, data, hdr); err != nil {
 			return nil, err
@@ -135,6 +151,9 @@ func (b *builder) scanLines(ctx context.Context, data []byte, parts int) error {
 	for k := range parts {
 		r := &res[k]
 		r.b = builder{c: &intel.Collection{}, file: b.file, opt: b.opt, seen: b.seen, emit: b.emit, part: k}
+		if b.emit != nil {
+			r.b.run = make([]uint32, 0, runLen)
+		}
 		r.st = lineState{section: st.section, defaultType: st.defaultType, content: true}
 		run := func() {
 			if k > 0 {
@@ -267,12 +286,26 @@ func (b *builder) lines(ctx context.Context, text string, st *lineState, headOnl
 				t = intel.JA3
 			}
 			st.content = true
-			b.addFast(t, v, a, st.section)
+			if t == intel.IPv4 && b.emit != nil {
+				// Consecutive addresses go in one run; every other
+				// value, and any line that may change the section,
+				// ends it.
+				if len(b.run) == 0 {
+					b.runName = st.section
+				}
+				b.run = append(b.run, a)
+				if len(b.run) == cap(b.run) || headOnly {
+					b.flush()
+				}
+			} else {
+				b.addFast(t, v, st.section)
+			}
 			if headOnly {
 				return pos, nil
 			}
 			continue
 		}
+		b.flush()
 		end := strings.IndexByte(text[pos:], '\n')
 		next := pos + end + 1
 		if end < 0 {
@@ -297,18 +330,29 @@ func (b *builder) lines(ctx context.Context, text string, st *lineState, headOnl
 			return pos, nil
 		}
 	}
+	b.flush()
 	return pos, nil
 }
 
-// addFast adds a value fastScan read: canonical, with its address if it
-// is IPv4.
-func (b *builder) addFast(t intel.Type, v string, a uint32, name string) {
+// addFast adds a value fastScan read, which is canonical.
+func (b *builder) addFast(t intel.Type, v, name string) {
 	if b.emit == nil {
 		b.add(t, v, name)
 		return
 	}
-	b.val = Value{Type: t, Value: v, Name: name, Canonical: true, IPv4: a}
+	b.flush()
+	b.val = Value{Type: t, Value: v, Name: name, Canonical: true}
 	b.emit(b.part, &b.val)
+}
+
+// flush emits the run of addresses, if there is one.
+func (b *builder) flush() {
+	if len(b.run) == 0 {
+		return
+	}
+	b.val = Value{Type: intel.IPv4, Name: b.runName, Canonical: true, IPv4s: b.run}
+	b.emit(b.part, &b.val)
+	b.run = b.run[:0]
 }
 
 // line reads one line of a plain list that fastScan did not take.
@@ -365,33 +409,62 @@ func fastScan(text string, pos int) (t intel.Type, v string, a uint32, next int,
 			}
 		} // else a name or hash may start with a digit ("0.0.0.0a")
 	}
-	// The character classes, the labels of what may be a name and the
-	// end of the line, in one pass.
+	// The character classes, the dots of what may be a name and the end
+	// of the line, in one pass: eight bytes at a time, whose classes bit
+	// tricks tell at once, the last few one by one.
 	var cl uint8
-	label, labelDigits, badLabel := 0, true, false
-	i := pos
-	for ; i < len(text); i++ {
-		k := class[text[i]]
-		if k == 0 {
+	last, badLabel := -1, false // last: the offset in the line of its last dot
+	b := unsafe.Slice(unsafe.StringData(text), len(text))
+	i, end := pos, -1 // end: where the line ends, once found
+	for ; i+8 <= len(text); i += 8 {
+		w := binary.LittleEndian.Uint64(b[i:])
+		d, hx, dot := between(w, '0', '9'), between(w, 'a', 'f'), between(w, '.', '.')
+		nm := between(w, 'g', 'z') | between(w, '-', '-') | between(w, '_', '_')
+		keep := ^uint64(0) // the bytes of the line
+		if inv := ^(d | hx | dot | nm) & swarHigh; inv != 0 {
+			end = i + bits.TrailingZeros64(inv)>>3
+			keep = 1<<(bits.TrailingZeros64(inv)&^7) - 1
+		}
+		if d&keep != 0 {
+			cl |= cDigit
+		}
+		if hx&keep != 0 {
+			cl |= cHex
+		}
+		if nm&keep != 0 {
+			cl |= cName
+		}
+		for m := dot & keep; m != 0; m &= m - 1 {
+			cl |= cDot
+			q := i - pos + bits.TrailingZeros64(m)>>3
+			badLabel = badLabel || q-last == 1 || q-last > 64
+			last = q
+		}
+		if end >= 0 {
 			break
 		}
-		cl |= k
-		if k == cDot {
-			badLabel = badLabel || label == 0 || label > 63
-			label, labelDigits = 0, true
-			continue
-		}
-		label++
-		if k != cDigit {
-			labelDigits = false
-		}
 	}
-	next, ok = lineEnd(text, i)
-	if !ok || i == pos || i-pos > 253 {
+	if end < 0 {
+		for ; i < len(text); i++ {
+			k := class[text[i]]
+			if k == 0 {
+				break
+			}
+			cl |= k
+			if k == cDot {
+				badLabel = badLabel || i-pos-last == 1 || i-pos-last > 64
+				last = i - pos
+			}
+		}
+		end = i
+	}
+	next, ok = lineEnd(text, end)
+	if !ok || end == pos || end-pos > 253 {
 		return "", "", 0, 0, false
 	}
-	s := text[pos:i]
-	if cl&(cName|cDot) == 0 { // hex digits only
+	s := text[pos:end]
+	label := len(s) - last - 1 // the last label's length
+	if cl&(cName|cDot) == 0 {  // hex digits only
 		switch len(s) {
 		case 32:
 			return intel.MD5, s, 0, next, true
@@ -406,11 +479,36 @@ func fastScan(text string, pos int) (t intel.Type, v string, a uint32, next int,
 	// characters, the last not all digits). Digits and dots that are not
 	// an address ("1.2.3"), anything that may be refanged ("hxxp...") or
 	// trimmed (dots at the ends) is left to ParseLine.
-	if cl&cDot == 0 || cl&(cHex|cName) == 0 || badLabel || label == 0 || label > 63 || labelDigits ||
-		strings.HasPrefix(s, "hxxp") {
+	if cl&cDot == 0 || cl&(cHex|cName) == 0 || badLabel || label == 0 || label > 63 ||
+		allDigits(s[last+1:]) || strings.HasPrefix(s, "hxxp") {
 		return "", "", 0, 0, false
 	}
 	return intel.Domain, s, 0, next, true
+}
+
+// swarLow and swarHigh are the lowest and the highest bit of every byte
+// of a word.
+const (
+	swarLow  = 0x0101010101010101
+	swarHigh = 0x8080808080808080
+)
+
+// between returns the high bit of each byte of w that is an ASCII byte
+// from lo to hi: each test is an addition whose carry out of the low
+// seven bits of a byte tells, none of them reaching the next byte.
+func between(w uint64, lo, hi byte) uint64 {
+	t := w &^ swarHigh
+	return (t + (0x80-uint64(lo))*swarLow) &^ (t + (0x7f-uint64(hi))*swarLow) &^ w & swarHigh
+}
+
+// allDigits reports whether s is ASCII digits only.
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i]-'0' > 9 {
+			return false
+		}
+	}
+	return true
 }
 
 // quadAt reads a dotted quad at text[pos:] as netip.ParseAddr takes it

@@ -152,7 +152,19 @@ func TestScanPartsLikeLineReader(t *testing.T) {
 		}
 	}
 	big.WriteString("last.example.org") // no final newline
-	for _, data := range []string{"", "\n", "# only a comment\n", "sha256\n", big.String(), "a.example.com\n#c\n\n1.2.3.4\n"} {
+	// Runs of addresses longer than one Value.IPv4s holds, ended by
+	// sections, names and the end of the text.
+	var runs strings.Builder
+	for i := range 5000 {
+		switch {
+		case i == 2600:
+			runs.WriteString("# section\n")
+		case i == 3700:
+			runs.WriteString("evil.example\n")
+		}
+		fmt.Fprintf(&runs, "%d.%d.%d.%d\n", i%223+1, i/256%256, i%256, i%7)
+	}
+	for _, data := range []string{"", "\n", "# only a comment\n", "sha256\n", big.String(), "a.example.com\n#c\n\n1.2.3.4\n", runs.String()} {
 		checkScan(t, []byte(data))
 	}
 }
