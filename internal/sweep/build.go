@@ -78,29 +78,37 @@ func finish(parts []*part) *Set {
 		}
 	}
 
-	// The big indexes' entries are joined and sorted on a goroutine per
-	// part (joinSorted), one index after another; the small ones, the
-	// records' metas and the filter of domains' last two labels meanwhile
-	// on one more.
-	var (
-		v4    []uint64
-		strs  [nStr][]uint64
-		v6    []v6entry
-		cidrs []cidrEntry
-		wg    sync.WaitGroup
-	)
+	// The records' metas are renumbered first (where they are not
+	// already numbered as the set's), so that duplicates can be told.
+	var wg sync.WaitGroup
 	for pi, p := range parts {
 		remap := remaps[pi]
 		if slices.Equal(remap, identity[:min(len(remap), len(identity))]) {
-			continue // the part's metas are numbered as the set's
+			continue
 		}
 		wg.Go(func() {
-			for _, g := range p.done { // the records' metas (the segments' are done)
+			for _, g := range p.done { // the segments' metas are done
 				for k, m := range g.metas {
 					g.metas[k] = remap[m]
 				}
 			}
 		})
+	}
+	wg.Wait()
+
+	// The big indexes' entries are joined and sorted on a goroutine per
+	// part (joinSorted), one index after another, which also find their
+	// duplicates; the small ones and the filter of domains' last two
+	// labels meanwhile on one more.
+	var (
+		v4    []uint64
+		strs  [nStr][]uint64
+		v6    []v6entry
+		cidrs []cidrEntry
+		dead  deadSet
+	)
+	if derived {
+		dead = make(deadSet, (s.n+63)/64)
 	}
 	wg.Go(func() {
 		v6, cidrs = make([]v6entry, 0, nv6), make([]cidrEntry, 0, ncidr)
@@ -116,6 +124,23 @@ func finish(parts []*part) *Set {
 			return int(a.n - b.n)
 		})
 		cidrs = sortCIDRs(cidrs)
+		if dead == nil {
+			return
+		}
+		for i := 1; i < len(v6); i++ {
+			for j := i - 1; j >= 0 && v6[j].a == v6[i].a; j-- {
+				if s.dup(dead, v6[i].n, v6[j].n) {
+					break
+				}
+			}
+		}
+		for i := 1; i < len(cidrs); i++ {
+			for j := i - 1; j >= 0 && cidrs[j].same(&cidrs[i]); j-- {
+				if s.dup(dead, cidrs[i].n, cidrs[j].n) {
+					break
+				}
+			}
+		}
 	})
 	if nfd2 > 0 {
 		wg.Go(func() {
@@ -125,16 +150,23 @@ func finish(parts []*part) *Set {
 			}
 		})
 	}
+	var markV4, markStr func([]uint64)
+	if dead != nil {
+		markV4 = func(e []uint64) { s.markDead(dead, e, nil) }
+		markStr = func(e []uint64) {
+			s.markDead(dead, e, func(a, b int32) bool { return string(s.valueBytes(a)) == string(s.valueBytes(b)) })
+		}
+	}
 	src := make([]entries, len(parts))
 	for i, p := range parts {
 		src[i] = v4Entries{p}
 	}
-	v4 = joinSorted(src, bases)
+	v4 = joinSorted(src, bases, markV4)
 	for k := range nStr {
 		for i, p := range parts {
 			src[i] = &p.strs[k]
 		}
-		strs[k] = joinSorted(src, bases)
+		strs[k] = joinSorted(src, bases, markStr)
 	}
 	wg.Wait()
 	// The parts' entries are garbage now, about as much memory as the
@@ -146,80 +178,42 @@ func finish(parts []*part) *Set {
 		runtime.GC()
 	}
 
-	// Find the duplicates.
-	var dead deadSet
-	if derived {
-		dead = make(deadSet, (s.n+63)/64)
-		wg.Go(func() { s.markDead(dead, v4, nil) })
-		wg.Go(func() {
-			for k := range nStr {
-				s.markDead(dead, strs[k], func(a, b int32) bool {
-					return string(s.valueBytes(a)) == string(s.valueBytes(b))
-				})
-			}
-			for i := 1; i < len(v6); i++ {
-				for j := i - 1; j >= 0 && v6[j].a == v6[i].a; j-- {
-					if s.dup(dead, v6[i].n, v6[j].n) {
-						break
-					}
-				}
-			}
-			for i := 1; i < len(cidrs); i++ {
-				for j := i - 1; j >= 0 && cidrs[j].same(&cidrs[i]); j-- {
-					if s.dup(dead, cidrs[i].n, cidrs[j].n) {
-						break
-					}
-				}
-			}
-		})
-		wg.Wait()
-	}
-
-	// Drop the duplicates: renumber the records.
+	// Drop the duplicates: renumber the records, a goroutine per run of
+	// segments.
 	var rn *renumbering
 	if dead.any() {
 		rn = newRenumbering(dead)
-		kept := 0
-		segs := s.segs[:0]
-		for _, g := range s.segs {
-			base := int32(kept)
-			k := 0
-			for i, pos := range g.pos {
-				n := g.base + int32(i)
-				if dead.has(n) {
-					s.stats.ByType[typ(pos)]--
-					continue
+		// Each segment's new base; then the segments are compacted on
+		// two goroutines, cut where half the records kept come before.
+		newBase := make([]int32, len(s.segs))
+		total := 0
+		for i := range s.segs {
+			g := &s.segs[i]
+			newBase[i] = int32(total)
+			total += len(g.pos) - dead.count(int(g.base), int(g.base)+len(g.pos))
+		}
+		cut := 0
+		for cut < len(s.segs) && int(newBase[cut]) < total/2 {
+			cut++
+		}
+		var dropped [2][len(typeOrder)]int
+		for h, r := range [2][2]int{{0, cut}, {cut, len(s.segs)}} {
+			wg.Go(func() {
+				for i := r[0]; i < r[1]; i++ {
+					compact(&s.segs[i], dead, newBase[i], &dropped[h])
 				}
-				g.pos[k] = pos
-				if g.metas != nil {
-					g.metas[k] = g.metas[i]
+			})
+		}
+		wg.Wait()
+		for _, d := range dropped {
+			for k, c := range d {
+				if c > 0 {
+					s.stats.ByType[typeOrder[k]] -= c
 				}
-				if g.xs != nil {
-					g.xs[k] = g.xs[i]
-				}
-				if g.ids != nil {
-					g.ids[k] = g.ids[i]
-				}
-				k++
-				kept++
-			}
-			if g.ids != nil {
-				clear(g.ids[k:])
-				g.ids = slices.Clip(g.ids[:k])
-			}
-			if g.metas != nil {
-				g.metas = slices.Clip(g.metas[:k])
-			}
-			if g.xs != nil {
-				g.xs = slices.Clip(g.xs[:k])
-			}
-			g.pos, g.base = slices.Clip(g.pos[:k]), base
-			if k > 0 {
-				segs = append(segs, g)
 			}
 		}
-		clear(s.segs[len(segs):])
-		s.segs, s.n = segs, kept
+		s.segs = slices.DeleteFunc(s.segs, func(g seg) bool { return len(g.pos) == 0 })
+		s.n = total
 	}
 	for t, c := range s.stats.ByType {
 		if c == 0 {
@@ -227,36 +221,43 @@ func finish(parts []*part) *Set {
 		}
 	}
 
-	// Build the indexes.
+	// Build the indexes: the prefixes' and IPv6 addresses' on one
+	// goroutine (their posting lists come first in s.lists, then the
+	// IPv4 addresses', then the strings'), the others' refs each on two
+	// meanwhile, then their lookup tables and filters on two. The
+	// prefixes' ranges go in a filter of their own, joined to the IPv4
+	// addresses' at the end, so that the two are set at once.
 	var (
-		v4lists, strLists [][]int32
-		v4vals, v4shared  int
-		strVals           [nStr]int
-		strShared         int
+		netLists, v4Lists, strLists [][]int32
+		cf                          filter
+		vals, shared                int
 	)
+	f4size := n4 + countCIDR4(cidrs) // duplicates and all: about the same
 	wg.Go(func() {
-		ents, lists, vals, shared := buildRefs(v4, rn, nil)
-		v4lists, v4vals, v4shared = lists, vals, shared
-		s.v4 = newKeyIndex(ents)
-		s.f4 = newFilter(len(ents)+countCIDR4(cidrs), 24)
-		for _, e := range ents {
+		cf = newFilter(f4size, 24)
+		netLists = s.buildCIDR(cidrs, rn, nil, &cf)
+		netLists = s.buildV6(v6, rn, netLists)
+	})
+	v4, v4Lists, vals, shared = buildRefsPar(v4, rn, nil)
+	same := func(a, b int32) bool { return string(s.valueBytes(a)) == string(s.valueBytes(b)) }
+	for k := range nStr {
+		ents, lists, v, sh := buildRefsPar(strs[k], rn, same)
+		if len(lists) > 0 {
+			relist(ents, len(strLists))
+		}
+		strLists = append(strLists, lists...)
+		strs[k], vals, shared = ents, vals+v, shared+sh
+	}
+	wg.Go(func() {
+		s.v4 = newKeyIndex(v4)
+		s.f4 = newFilter(f4size, 24)
+		for _, e := range v4 {
 			s.f4.set(e &^ (1<<32 - 1))
 		}
-		// The posting lists of these indexes come first in s.lists.
-		v4lists = s.buildCIDR(cidrs, rn, v4lists)
-		v4lists = s.buildV6(v6, rn, v4lists)
 	})
 	wg.Go(func() {
 		for k := range nStr {
-			same := func(a, b int32) bool { return string(s.valueBytes(a)) == string(s.valueBytes(b)) }
-			ents, lists, vals, shared := buildRefs(strs[k], rn, same)
-			if len(lists) > 0 {
-				relist(ents, len(strLists))
-			}
-			strLists = append(strLists, lists...)
-			strs[k] = ents
-			strVals[k] = vals
-			strShared += shared
+			s.strs[k] = newKeyIndex(strs[k])
 		}
 		if d := strs[kDomain]; len(d) > 0 {
 			s.fd = newFilter(len(d), 26)
@@ -266,19 +267,20 @@ func finish(parts []*part) *Set {
 		}
 	})
 	wg.Wait()
-	s.lists = v4lists
-	for k := range nStr {
-		if len(v4lists) > 0 {
-			relist(strs[k], len(v4lists))
+	for i, w := range cf.words {
+		s.f4.words[i] |= w
+	}
+	if len(netLists) > 0 {
+		relist(v4, len(netLists))
+	}
+	if d := len(netLists) + len(v4Lists); d > 0 {
+		for k := range nStr {
+			relist(strs[k], d)
 		}
-		s.strs[k] = newKeyIndex(strs[k])
 	}
-	s.lists = append(s.lists, strLists...)
-	s.stats.Values += v4vals
-	s.stats.Shared += v4shared + strShared
-	for k := range nStr {
-		s.stats.Values += strVals[k]
-	}
+	s.lists = slices.Concat(netLists, v4Lists, strLists)
+	s.stats.Values += vals
+	s.stats.Shared += shared
 	s.stats.Indicators = s.n
 	s.stats.Rejected = len(s.rejected)
 	return s
@@ -379,6 +381,60 @@ func (s *Set) markDead(dead deadSet, e []uint64, same func(a, b int32) bool) {
 	}
 }
 
+// compact drops the records of g's dead indicators, counting them by type
+// into dropped, and numbers the rest from base. It copies whole runs of
+// the indicators of a dead-set word none of which is dead.
+func compact(g *seg, dead deadSet, base int32, dropped *[len(typeOrder)]int) {
+	k := 0
+	move := func(i, n int) { // records i..i+n-1 to k..
+		if k != i {
+			copy(g.pos[k:], g.pos[i:i+n])
+			if g.metas != nil {
+				copy(g.metas[k:], g.metas[i:i+n])
+			}
+			if g.xs != nil {
+				copy(g.xs[k:], g.xs[i:i+n])
+			}
+			if g.ids != nil {
+				copy(g.ids[k:], g.ids[i:i+n])
+			}
+		}
+		k += n
+	}
+	for i := 0; i < len(g.pos); {
+		n := int(g.base) + i
+		run := min(64-n%64, len(g.pos)-i) // the indicators of n's word
+		d := dead[n/64] >> (n % 64)
+		if run < 64 {
+			d &= 1<<run - 1
+		}
+		if d == 0 {
+			move(i, run)
+			i += run
+			continue
+		}
+		for j := range run {
+			if d>>j&1 != 0 {
+				dropped[g.pos[i+j]>>posType]++
+			} else {
+				move(i+j, 1)
+			}
+		}
+		i += run
+	}
+	if g.ids != nil {
+		clear(g.ids[k:])
+		g.ids = slices.Clip(g.ids[:k])
+	}
+	if g.metas != nil {
+		g.metas = slices.Clip(g.metas[:k])
+	}
+	if g.xs != nil {
+		g.xs = slices.Clip(g.xs[:k])
+	}
+	g.pos, g.base = slices.Clip(g.pos[:k]), base
+}
+
 // relist adds d to the list numbers of entries whose refs name lists
 // (refs ^i become ^(i+d)), for lists appended after d others.
 func relist(e []uint64, d int) {
@@ -448,6 +504,32 @@ func buildRefs(e []uint64, rn *renumbering, same func(a, b int32) bool) (_ []uin
 	return e[:w], lists, vals, shared
 }
 
+// buildRefsPar is buildRefs on two goroutines for many entries, each on
+// a half of them, cut between keys.
+func buildRefsPar(e []uint64, rn *renumbering, same func(a, b int32) bool) ([]uint64, [][]int32, int, int) {
+	if len(e) < 1<<16 {
+		return buildRefs(e, rn, same)
+	}
+	m := len(e) / 2
+	for m < len(e) && e[m]>>32 == e[m-1]>>32 {
+		m++
+	}
+	var (
+		a, b             []uint64
+		la, lb           [][]int32
+		va, vb, shA, shB int
+		wg               sync.WaitGroup
+	)
+	wg.Go(func() { a, la, va, shA = buildRefs(e[:m], rn, same) })
+	b, lb, vb, shB = buildRefs(e[m:], rn, same)
+	wg.Wait()
+	if len(lb) > 0 {
+		relist(b, len(la))
+	}
+	n := copy(e[len(a):], b) // close the gap after the first half
+	return e[:len(a)+n], append(la, lb...), va + vb, shA + shB
+}
+
 // buildV6 builds the IPv6 map from sorted entries.
 func (s *Set) buildV6(v6 []v6entry, rn *renumbering, lists [][]int32) [][]int32 {
 	s.v6 = make(map[[16]byte]int32, len(v6))
@@ -484,8 +566,8 @@ func (s *Set) buildV6(v6 []v6entry, rn *renumbering, lists [][]int32) [][]int32 
 // indicators of the prefix and of all its supernets, so that one
 // longest-prefix lookup finds every containing CIDR. Prefixes come sorted
 // by address and length, so each one's supernets are on a stack when it
-// comes up. It also sets the IPv4 filter's ranges.
-func (s *Set) buildCIDR(cidrs []cidrEntry, rn *renumbering, lists [][]int32) [][]int32 {
+// comes up. It also sets the prefixes' ranges in f.
+func (s *Set) buildCIDR(cidrs []cidrEntry, rn *renumbering, lists [][]int32, f *filter) [][]int32 {
 	if len(cidrs) == 0 {
 		return lists
 	}
@@ -552,7 +634,7 @@ func (s *Set) buildCIDR(cidrs []cidrEntry, rn *renumbering, lists [][]int32) [][
 			k := p.Addr().As4()
 			lo := uint32(k[0])<<24 | uint32(k[1])<<16 | uint32(k[2])<<8 | uint32(k[3])
 			hi := lo | uint32(uint64(1)<<(32-p.Bits())-1)
-			s.f4.setRange(uint64(lo)<<32, uint64(hi)<<32)
+			f.setRange(uint64(lo)<<32, uint64(hi)<<32)
 			r4.add(lo, hi, ref)
 		} else {
 			t.Insert(p, ref)
@@ -598,6 +680,20 @@ type deadSet []uint64
 
 func (d deadSet) has(n int32) bool { return atomic.LoadUint64(&d[n/64])>>(n%64)&1 != 0 }
 func (d deadSet) add(n int32)      { atomic.OrUint64(&d[n/64], 1<<(n%64)) }
+
+// count returns the number of dead indicators from n to m-1.
+func (d deadSet) count(n, m int) int {
+	c := 0
+	for n < m {
+		w := d[n/64] >> (n % 64)
+		if run := m - n; run < 64-n%64 {
+			w &= 1<<run - 1
+		}
+		c += bits.OnesCount64(w)
+		n += 64 - n%64
+	}
+	return c
+}
 
 func (d deadSet) any() bool {
 	for _, w := range d {

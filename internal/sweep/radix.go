@@ -26,7 +26,11 @@ import (
 //
 // The result and the parts' entries are all the memory it touches that
 // is not in the cache: one pass over each.
-func joinSorted(src []entries, bases []uint64) []uint64 {
+//
+// done, if not nil, is called with every run of entries with the same
+// leading bits once it is sorted (on the goroutine that sorted it; equal
+// keys are in one run), or with all of them.
+func joinSorted(src []entries, bases []uint64, done func([]uint64)) []uint64 {
 	n := 0
 	for _, b := range src {
 		n += b.len()
@@ -42,6 +46,9 @@ func joinSorted(src []entries, bases []uint64) []uint64 {
 			b.each(func(x uint64) { e = append(e, x+base) })
 		}
 		slices.SortStableFunc(e, func(a, b uint64) int { return cmpKey(a, b) })
+		if done != nil {
+			done(e)
+		}
 		return e
 	}
 	// Buckets of about 1,000 entries, by the top bits of the key.
@@ -93,7 +100,11 @@ func joinSorted(src []entries, bases []uint64) []uint64 {
 		wg.Go(func() {
 			var scratch []uint64
 			for d := lo; d < hi; d++ {
-				scratch = sortBucket(e[starts[d]:starts[d+1]], scratch, 32-top)
+				b := e[starts[d]:starts[d+1]]
+				scratch = sortBucket(b, scratch, 32-top)
+				if done != nil {
+					done(b)
+				}
 			}
 		})
 	}

@@ -44,7 +44,7 @@ func TestJoinSortedRandom(t *testing.T) {
 			slices.SortStableFunc(want, func(a, b uint64) int {
 				return int(a>>32) - int(b>>32)
 			})
-			got := joinSorted(src, bases)
+			got := joinSorted(src, bases, nil)
 			if len(got) != len(want) {
 				t.Fatalf("size %d, %d parts: %d entries, want %d", size, parts, len(got), len(want))
 			}
@@ -72,7 +72,7 @@ func BenchmarkJoinSorted(b *testing.B) {
 	bases := []uint64{0, n / 2}
 	b.ResetTimer()
 	for b.Loop() {
-		if e := joinSorted(src, bases); len(e) != n {
+		if e := joinSorted(src, bases, nil); len(e) != n {
 			b.Fatal(len(e))
 		}
 	}
@@ -101,6 +101,33 @@ func TestSortCIDRsRandom(t *testing.T) {
 		slices.SortFunc(want, cmpCIDR)
 		if got := sortCIDRs(c); !slices.Equal(got, want) {
 			t.Fatalf("%d prefixes: sortCIDRs differs from sorting with cmpCIDR", size)
+		}
+	}
+}
+
+// deadSet.count counts the set bits of any range, across words.
+func TestDeadSetCount(t *testing.T) {
+	r := rand.New(rand.NewPCG(6, 7))
+	d := make(deadSet, 8)
+	var naive []bool
+	for n := range 8 * 64 {
+		dead := r.IntN(3) == 0
+		naive = append(naive, dead)
+		if dead {
+			d.add(int32(n))
+		}
+	}
+	for range 5000 {
+		n := r.IntN(len(naive) + 1)
+		m := n + r.IntN(len(naive)-n+1)
+		want := 0
+		for _, x := range naive[n:m] {
+			if x {
+				want++
+			}
+		}
+		if got := d.count(n, m); got != want {
+			t.Fatalf("count(%d, %d) = %d, want %d", n, m, got, want)
 		}
 	}
 }
