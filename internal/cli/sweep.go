@@ -167,7 +167,7 @@ func loadSweepSet(ctx context.Context, stderr io.Writer, files []string, jobs in
 			for k := range loaders {
 				// Presized for lines of about 16 bytes; segments grow
 				// without copying if there are more.
-				loaders[k] = &listLoader{shard: sweep.NewShardOver(len(data)/parts/16, data)}
+				loaders[k] = &listLoader{shard: sweep.NewShardOver(len(data)/parts/16, data), text: data}
 				loaders[k].ind.Source = filepath.Base(f)
 			}
 			uns, err := ioclist.ScanValues(ctx, data, f, parts, func(k int, v *ioclist.Value) {
@@ -291,6 +291,7 @@ func readPrefaulted(name string, jobs int) ([]byte, error) {
 // to one cache line.
 type listLoader struct {
 	shard *sweep.Shard
+	text  []byte // the list, which the shard keeps values in
 	ind   intel.Indicator
 	added int
 	_     [64]byte
@@ -300,8 +301,8 @@ func (l *listLoader) add(v *ioclist.Value) {
 	l.ind.Type, l.ind.Value, l.ind.Name = v.Type, v.Value, v.Name
 	var ok bool
 	switch {
-	case v.IPv4s != nil:
-		l.added += l.shard.AddCanonicalIPv4s(&l.ind, v.IPv4s)
+	case v.Run != nil:
+		l.added += l.shard.AddRun(&l.ind, l.text, v.Run)
 	case v.Canonical:
 		ok = l.shard.AddCanonical(&l.ind)
 	default:

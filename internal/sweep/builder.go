@@ -2,6 +2,7 @@ package sweep
 
 import (
 	"github.com/pactwatch/pactwatch/internal/intel"
+	"github.com/pactwatch/pactwatch/internal/intel/ioclist"
 )
 
 // Builder compiles a Set from indicators added one at a time, so a large
@@ -118,13 +119,12 @@ func (sh *Shard) AddDerived(ind *intel.Indicator) bool { return sh.p.add(ind, tr
 // and never match.
 func (sh *Shard) AddCanonical(ind *intel.Indicator) bool { return sh.p.addValue(ind, true, true) }
 
-// AddCanonicalIPv4s adds an IPv4 indicator for each address of addrs
-// (a.b.c.d is a<<24 | b<<16 | c<<8 | d), in order, with ind's other fields
-// (ind.Value is ignored), as AddCanonical would with the address's dotted
-// quad as the value: a run of ioclist.ScanValues. The addresses are not
-// formatted or parsed, and ind is looked at once for all of them: the
-// most common indicator of large feeds takes this path. It returns the
-// number added.
-func (sh *Shard) AddCanonicalIPv4s(ind *intel.Indicator, addrs []uint32) int {
-	return sh.p.addIPv4s(ind, addrs)
+// AddRun adds an indicator for each value of run, a run of canonical
+// values that ioclist.ScanValues read in text, in order, with ind's other
+// fields (ind.Type and ind.Value are ignored), as AddCanonical would each:
+// the most common indicators of large feeds take this path. The values
+// are not copied, formatted or parsed again: the Shard must have been
+// made by NewShardOver with text. It returns the number added.
+func (sh *Shard) AddRun(ind *intel.Indicator, text []byte, run []ioclist.Item) int {
+	return sh.p.addRun(ind, text, run)
 }

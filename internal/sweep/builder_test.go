@@ -59,33 +59,42 @@ func TestAddDerivedMatchesReadAndCompile(t *testing.T) {
 	}
 	got := b.Set()
 	// The same in shards, with the values the fast path read added as
-	// canonical (ioclist.ScanValues, Shard.AddCanonical and AddCanonicalIPv4s).
-	b2 := sweep.NewBuilder(0)
-	shards := make([]*sweep.Shard, 3)
-	inds := make([]intel.Indicator, len(shards))
-	for k := range shards {
-		shards[k] = sweep.NewShardOver(0, data) // canonical values stay in data
-		inds[k].Source = "feed.txt"
-	}
+	// canonical (ioclist.ScanValues, Shard.AddCanonical and AddRun), the
+	// shards over the list's text (values kept in place) or not (copied).
 	canonical := 0
-	if _, err := ioclist.ScanValues(ctx, data, "feed.txt", len(shards), func(k int, v *ioclist.Value) {
-		inds[k].Type, inds[k].Value, inds[k].Name = v.Type, v.Value, v.Name
-		switch {
-		case v.IPv4s != nil:
-			canonical += shards[k].AddCanonicalIPv4s(&inds[k], v.IPv4s)
-		case v.Canonical:
-			canonical++
-			shards[k].AddCanonical(&inds[k])
-		default:
-			shards[k].AddDerived(&inds[k])
+	inShards := func(over bool) *sweep.Set {
+		b2 := sweep.NewBuilder(0)
+		shards := make([]*sweep.Shard, 3)
+		inds := make([]intel.Indicator, len(shards))
+		for k := range shards {
+			shards[k] = sweep.NewShard(0)
+			if over {
+				shards[k] = sweep.NewShardOver(0, data)
+			}
+			inds[k].Source = "feed.txt"
 		}
-	}); err != nil {
-		t.Fatal(err)
+		canonical = 0
+		if _, err := ioclist.ScanValues(ctx, data, "feed.txt", len(shards), func(k int, v *ioclist.Value) {
+			inds[k].Type, inds[k].Value, inds[k].Name = v.Type, v.Value, v.Name
+			switch {
+			case v.Run != nil:
+				canonical += shards[k].AddRun(&inds[k], data, v.Run)
+			case v.Canonical:
+				canonical++
+				shards[k].AddCanonical(&inds[k])
+			default:
+				shards[k].AddDerived(&inds[k])
+			}
+		}); err != nil {
+			t.Fatal(err)
+		}
+		for _, sh := range shards {
+			b2.AddShard(sh)
+		}
+		return b2.Set()
 	}
-	for _, sh := range shards {
-		b2.AddShard(sh)
-	}
-	got2 := b2.Set()
+	got3 := inShards(false)
+	got2 := inShards(true)
 	if canonical < 1000 {
 		t.Errorf("%d values read as canonical, want most of 3000", canonical)
 	}
@@ -108,6 +117,23 @@ func TestAddDerivedMatchesReadAndCompile(t *testing.T) {
 	}
 	if diff := cmp.Diff(all(want), all(got2)); diff != "" {
 		t.Errorf("indicators differ (-Compile +AddCanonical in shards):\n%s", diff)
+	}
+	if diff := cmp.Diff(all(want), all(got3)); diff != "" {
+		t.Errorf("indicators differ (-Compile +AddCanonical in shards that copy):\n%s", diff)
+	}
+	// The prefilter lets through a line with any of the values (names
+	// as the parents of longer ones: the last two labels' filter).
+	for _, set := range []*sweep.Set{got2, got3} {
+		for i := range set.Len() {
+			ind := set.Indicator(int32(i))
+			v := ind.Value
+			if ind.Type == intel.Domain {
+				v = "www." + v
+			}
+			if line := fmt.Sprintf(`{"event_type":"dns","dns":{"rrname":%q}}`, v); !set.MayMatch([]byte(line)) {
+				t.Fatalf("MayMatch(%s) = false, but %s %s is an indicator", line, ind.Type, ind.Value)
+			}
+		}
 	}
 	type hit struct{ Field, ID string }
 	hits := func(s *sweep.Set, evs int) [][]hit {
@@ -135,6 +161,9 @@ func TestAddDerivedMatchesReadAndCompile(t *testing.T) {
 	}
 	if diff := cmp.Diff(w, hits(got2, 2000)); diff != "" {
 		t.Errorf("matches differ (-Compile +AddCanonical in shards):\n%s", diff)
+	}
+	if diff := cmp.Diff(w, hits(got3, 2000)); diff != "" {
+		t.Errorf("matches differ (-Compile +AddCanonical in shards that copy):\n%s", diff)
 	}
 }
 

@@ -29,7 +29,7 @@
 // at once (ioclist.ScanParts); joined in order they give the same Set.
 // Shard.AddCanonical takes values known to be canonical (what
 // ioclist.ScanValues reports) without checking them again, and
-// AddCanonicalIPv4s runs of addresses already parsed.
+// AddRun the runs of values it reads, addresses parsed, in place.
 // A Holder lets a long-running process swap in a newly compiled Set while
 // workers keep matching.
 //

@@ -14,6 +14,7 @@ import (
 	"github.com/gaissmai/bart"
 
 	"github.com/pactwatch/pactwatch/internal/intel"
+	"github.com/pactwatch/pactwatch/internal/intel/ioclist"
 	"github.com/pactwatch/pactwatch/internal/sweep/prefault"
 )
 
@@ -464,16 +465,27 @@ func (p *part) addValue(ind *intel.Indicator, derive, canonical bool) bool {
 	return true
 }
 
-// addIPv4s adds IPv4 indicators of addresses addrs, canonical, with
-// derived IDs and ind's other fields, as addValue would each: without the
-// checks and branches it does not need, and with ind's meta found once.
-// It returns the number added.
-func (p *part) addIPv4s(ind *intel.Indicator, addrs []uint32) int {
-	if ind.Type != intel.IPv4 || ind.Pattern != "" || !ind.ValidFrom.IsZero() || !ind.ValidUntil.IsZero() ||
-		p.count > math.MaxInt32-len(addrs) {
+// runKinds maps the kinds of ioclist.Item to their places in typeOrder
+// and their string indexes (-1: none).
+var runKinds = func() (t [ioclist.KindJA3 + 1]struct{ typ, str int }) {
+	for k := range t {
+		typ := ioclist.Kind(k).Type()
+		t[k].typ, _ = typeIndex(typ)
+		t[k].str = strKind(typ)
+	}
+	return t
+}()
+
+// addRun adds the values of run, canonical and in text, with derived IDs
+// and ind's other fields, as addValue would each: without the checks and
+// branches it does not need, with ind looked at once and values hashed
+// and indexed where they are. It returns the number added.
+func (p *part) addRun(ind *intel.Indicator, text []byte, run []ioclist.Item) int {
+	if p.text == nil || len(text) == 0 || &text[0] != &p.text[0] || ind.Pattern != "" ||
+		!ind.ValidFrom.IsZero() || !ind.ValidUntil.IsZero() || p.count > math.MaxInt32-len(run) {
 		n := 0
-		for _, a := range addrs {
-			ind.Value = netip.AddrFrom4([4]byte{byte(a >> 24), byte(a >> 16), byte(a >> 8), byte(a)}).String()
+		for _, it := range run {
+			ind.Type, ind.Value = it.Kind.Type(), string(text[it.Off:it.Off+it.Len])
 			if p.addValue(ind, true, true) {
 				n++
 			}
@@ -482,7 +494,7 @@ func (p *part) addIPv4s(ind *intel.Indicator, addrs []uint32) int {
 	}
 	m := p.meta(0, ind, true)
 	p.derived = true
-	for _, a := range addrs {
+	for _, it := range run {
 		g := &p.cur // nextSeg replaces it in place
 		if len(g.pos) >= g.pf {
 			if len(g.pos) == cap(g.pos) {
@@ -490,7 +502,24 @@ func (p *part) addIPv4s(ind *intel.Indicator, addrs []uint32) int {
 			}
 			g.pf = prefault.Ahead(g.pos, g.pf)
 		}
-		r := rec{pos: uint64(a), meta: m, extra: -1}
+		n := uint64(p.count)
+		k := runKinds[it.Kind]
+		r := rec{pos: uint64(k.typ)<<posType | inText | uint64(it.Off)<<16 | uint64(it.Len), meta: m, extra: -1}
+		switch it.Kind {
+		case ioclist.KindIPv4:
+			r.pos = uint64(it.Addr)
+		case ioclist.KindCIDR:
+			e := cidrEntry{bits: it.Bits, n: int32(n)}
+			e.a[10], e.a[11] = 0xff, 0xff
+			binary.BigEndian.PutUint32(e.a[12:], it.Addr)
+			p.cidrs.add(e)
+		default:
+			v := unsafe.String(&text[it.Off], it.Len)
+			p.strs[k.str].add(uint64(strKey(hashString(v)))<<32 | n)
+			if it.Kind == ioclist.KindDomain {
+				p.fd2.add(uint32(hashString(v[it.Two:]) >> 32))
+			}
+		}
 		if ind.Name != "" {
 			r.extra = int32(len(g.extras))
 			g.extras = append(g.extras, extra{name: ind.Name})
@@ -499,11 +528,11 @@ func (p *part) addIPv4s(ind *intel.Indicator, addrs []uint32) int {
 			g.ids = append(g.ids, "")
 		}
 		g.push(r)
+		p.count++
+		p.byType[k.typ]++
 	}
-	p.inputs += len(addrs)
-	p.count += len(addrs)
-	p.byType[0] += len(addrs)
-	return len(addrs)
+	p.inputs += len(run)
+	return len(run)
 }
 
 // index validates ind, adds its index entry as indicator n, sets r's value

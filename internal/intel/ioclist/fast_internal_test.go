@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"math/rand/v2"
 	"net/netip"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -14,17 +15,17 @@ import (
 )
 
 // fastLine is fastScan of a whole text of one line.
-func fastLine(s string) (intel.Type, string, uint32, bool) {
-	t, v, a, next, ok := fastScan(s, 0)
+func fastLine(s string) (intel.Type, string, Item, bool) {
+	it, next, ok := fastScan(s, 0)
 	if !ok || next != len(s) {
-		return "", "", 0, false
+		return "", "", Item{}, false
 	}
-	return t, v, a, true
+	return it.Kind.Type(), s[it.Off : it.Off+it.Len], it, true
 }
 
 // checkFast reports a line fastScan reads otherwise than the fast path
-// did line by line (refFastLine) or than ParseLine, or whose address it
-// gets wrong.
+// did line by line (refFastLine) or than ParseLine, or whose address,
+// prefix length or last two labels it gets wrong.
 func checkFast(t *testing.T, line string) {
 	t.Helper()
 	ft, fv, fa, ok := fastLine(line)
@@ -37,19 +38,28 @@ func checkFast(t *testing.T, line string) {
 	// into.
 	if !strings.Contains(line, "\n") {
 		for _, more := range []string{"\n", "\nabcdefghijklmnop.qrstuvwxyz\n", "\n1.2.3.4\n"} {
-			mt, mv, ma, _, mok := fastScan(line+more, 0)
-			if mt != ft || mv != fv || ma != fa || mok != ok {
-				t.Errorf("fastScan(%q) = %s %q %v, of it alone %s %q %v", line+more, mt, mv, mok, ft, fv, ok)
+			mi, _, mok := fastScan(line+more, 0)
+			if mok != ok || ok && mi != fa {
+				t.Errorf("fastScan(%q) = %+v %v, of it alone %+v %v", line+more, mi, mok, fa, ok)
 			}
 		}
 	}
 	if !ok {
 		return
 	}
-	if ft == intel.IPv4 || ft == intel.CIDR {
-		addr, _, _ := strings.Cut(fv, "/")
-		if want := netip.MustParseAddr(addr).As4(); fa != binary.BigEndian.Uint32(want[:]) {
-			t.Errorf("fastScan(%q) address %#x, want %v", line, fa, addr)
+	switch ft {
+	case intel.IPv4, intel.CIDR:
+		addr, bits, _ := strings.Cut(fv, "/")
+		if want := netip.MustParseAddr(addr).As4(); fa.Addr != binary.BigEndian.Uint32(want[:]) {
+			t.Errorf("fastScan(%q) address %#x, want %v", line, fa.Addr, addr)
+		}
+		if ft == intel.CIDR && strconv.Itoa(int(fa.Bits)) != bits {
+			t.Errorf("fastScan(%q) prefix length %d, want %s", line, fa.Bits, bits)
+		}
+	case intel.Domain:
+		two := fv[strings.LastIndexByte(fv[:strings.LastIndexByte(fv, '.')], '.')+1:]
+		if got := fv[fa.Two:]; got != two {
+			t.Errorf("fastScan(%q) last two labels %q, want %q", line, got, two)
 		}
 	}
 	pt, pv, comment, err := ParseLine(line)
@@ -161,10 +171,10 @@ func TestScanValuesCanonical(t *testing.T) {
 	want := map[string]bool{"1.2.3.4": true, "evil.example": true, "10.0.0.0/8": true, "da39a3ee5e6b4b0d3255bfef95601890afd80709": true}
 	got := map[string]bool{}
 	_, err := ScanValues(context.Background(), data, "f.txt", 2, func(_ int, v *Value) {
-		for _, a := range v.IPv4s { // a run of addresses: canonical
-			got[netip.AddrFrom4([4]byte{byte(a >> 24), byte(a >> 16), byte(a >> 8), byte(a)}).String()] = true
+		for _, it := range v.Run { // a run of values: canonical
+			got[string(data[it.Off:it.Off+it.Len])] = true
 		}
-		if v.Canonical && v.IPv4s == nil {
+		if v.Canonical && v.Run == nil {
 			got[v.Value] = true
 			if n, err := intel.Normalise(v.Type, v.Value); err != nil || n != v.Value {
 				t.Errorf("ScanValues: %s %q canonical, but Normalise gives %q, %v", v.Type, v.Value, n, err)
@@ -360,4 +370,31 @@ func refIsIPv4(s string) bool {
 		}
 	}
 	return k == 4
+}
+
+// sectionWithin finds what sectionBefore does when the section line is
+// within the bytes it looks at, and says so when none is.
+func TestSectionWithin(t *testing.T) {
+	values := strings.Repeat("1.2.3.4\nevil.example\n", 100) // 2,100 bytes
+	for _, tc := range []struct {
+		text  string
+		max   int
+		sec   string
+		found bool
+	}{
+		{"# a\n" + values, 4000, "a", true},
+		{"# a\n" + values, 1000, "", false},
+		{"# a\n" + values + "\n" + values, 3000, "", true}, // the blank line
+		{"# a\n" + values + "# b\n" + values, 3000, "b", true},
+		{values, 1000, "", false},
+		{"# a\n1.2.3.4\n", 1000, "a", true}, // all of it
+	} {
+		sec, found := sectionWithin(tc.text, tc.max)
+		if sec != tc.sec || found != tc.found {
+			t.Errorf("sectionWithin(%.20q..., %d) = %q, %v, want %q, %v", tc.text, tc.max, sec, found, tc.sec, tc.found)
+		}
+		if found && sec != sectionBefore(tc.text) {
+			t.Errorf("sectionWithin(%.20q..., %d) = %q, sectionBefore %q", tc.text, tc.max, sec, sectionBefore(tc.text))
+		}
+	}
 }

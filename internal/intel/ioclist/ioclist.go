@@ -151,8 +151,9 @@ type builder struct {
 	emit    func(part int, v *Value) // ScanValues' callback, instead of c.Indicators
 	part    int                      // the part emit is told
 	val     Value                    // what emit is given
-	run     []uint32                 // addresses not emitted yet (see Value.IPv4s)
+	run     []Item                   // values not emitted yet (see Value.Run)
 	runName string                   // their name
+	off     int                      // the offset in the data of the text being read
 }
 
 func (b *builder) add(t intel.Type, v, name string) {

@@ -6,8 +6,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"math/bits"
-	"net/netip"
 	"strings"
 	"sync"
 	"unsafe"
@@ -38,17 +38,17 @@ func Scan(ctx context.Context, data []byte, file string, fn func(t intel.Type, v
 // unsupported lines come in file order.
 func ScanParts(ctx context.Context, data []byte, file string, parts int, fn func(part int, t intel.Type, value, name string)) ([]intel.Unsupported, error) {
 	return ScanValues(ctx, data, file, parts, func(k int, v *Value) {
-		if v.IPv4s == nil {
+		if v.Run == nil {
 			fn(k, v.Type, v.Value, v.Name)
 			return
 		}
-		for _, a := range v.IPv4s {
-			fn(k, intel.IPv4, netip.AddrFrom4([4]byte{byte(a >> 24), byte(a >> 16), byte(a >> 8), byte(a)}).String(), v.Name)
+		for _, it := range v.Run {
+			fn(k, it.Kind.Type(), unsafe.String(&data[it.Off], it.Len), v.Name)
 		}
 	})
 }
 
-// Value is an indicator ScanValues read, or a run of IPv4 addresses.
+// Value is an indicator ScanValues read, or a run of them.
 type Value struct {
 	Type  intel.Type
 	Value string // normalised
@@ -59,24 +59,52 @@ type Value struct {
 	// large lists, which a fast path reads. A caller may skip checking
 	// them again.
 	Canonical bool
-	// IPv4s, when not nil, are the bare IPv4 addresses of consecutive
-	// lines (a.b.c.d is a<<24 | b<<16 | c<<8 | d), all with Name, in
-	// place of a Value each: Type is IPv4, Canonical is true (an
-	// address's canonical form is its dotted quad) and Value is empty.
-	// Lists are mostly addresses; a call for each costs more than
-	// reading it.
-	IPv4s []uint32
+	// Run, when not nil, holds the canonical values of consecutive
+	// lines, all with Name, in place of a Value each (Type and Value are
+	// then unset, Canonical is true): a list of millions is mostly such
+	// lines, and a call for each would cost more than reading it.
+	Run []Item
 }
 
-// runLen is the most addresses a Value.IPv4s holds.
+// Item is a canonical value of a run: data[Off:Off+Len] of the data
+// ScanValues reads, with what the fast path learnt reading it.
+type Item struct {
+	Off  int
+	Addr uint32 // IPv4 and CIDR: the address (a.b.c.d is a<<24 | b<<16 | c<<8 | d)
+	Len  int
+	Kind Kind
+	Bits uint8 // CIDR: the prefix length
+	Two  uint8 // Domain: the offset of its last two labels
+}
+
+// Kind is the type of an Item.
+type Kind uint8
+
+// The kinds of Item.
+const (
+	KindIPv4 Kind = iota
+	KindCIDR
+	KindDomain
+	KindMD5
+	KindSHA1
+	KindSHA256
+	KindJA3
+)
+
+var kindTypes = [...]intel.Type{intel.IPv4, intel.CIDR, intel.Domain, intel.MD5, intel.SHA1, intel.SHA256, intel.JA3}
+
+// Type returns the indicator type of kind k.
+func (k Kind) Type() intel.Type { return kindTypes[k] }
+
+// runLen is the most values a Value.Run holds.
 const runLen = 1024
 
 // ScanValues is ScanParts whose fn is given a *Value, which also says
-// when the value is canonical and gives runs of IPv4 addresses parsed.
-// fn must not keep the pointer or the run: both are reused for the next
-// call.
+// when a value is canonical and gives most values of a large list in runs,
+// addresses parsed. fn must not keep the pointer or the run: both are
+// reused for the next call.
 func ScanValues(ctx context.Context, data []byte, file string, parts int, fn func(part int, v *Value)) ([]intel.Unsupported, error) {
-	b := &builder{c: &intel.Collection{}, file: file, emit: fn, run: make([]uint32, 0, runLen)}
+	b := &builder{c: &intel.Collection{}, file: file, emit: fn, run: make([]Item, 0, runLen)}
 	if hdr, ok := csvHeader(data); ok {
 		if err := b.readCSV(ctx, data, hdr); err != nil {
 			return nil, err
@@ -132,8 +160,23 @@ func (b *builder) scanLines(ctx context.Context, data []byte, parts int) error {
 	parts = max(1, min(parts, len(rest)/minPart))
 	cuts := make([]int, parts+1) // part k is rest[cuts[k]:cuts[k+1]]
 	cuts[parts] = len(rest)
+	// Every part but the first walks back to the section line before it
+	// first, which in a list without any is all the text before it
+	// (sectionBefore). Where the lines just before the middle hold no
+	// section, parts get shorter the later they start, so that each
+	// one's walk and reading take about as long: the walk costs about a
+	// sixth of reading (walkRatio), so with r = 1 - walkRatio part k
+	// ends at L(1-r^(k+1))/(1-r^parts) (the geometric series that solves
+	// "walk(start) + read(length) is the same for all").
+	share := func(k int) float64 { return float64(k) / float64(parts) }
+	if parts > 1 {
+		if _, found := sectionWithin(text[:pos+len(rest)/parts], probeSection); !found {
+			r := 1 - walkRatio
+			share = func(k int) float64 { return (1 - math.Pow(r, float64(k))) / (1 - math.Pow(r, float64(parts))) }
+		}
+	}
 	for k := 1; k < parts; k++ {
-		c := max(len(rest)*k/parts, cuts[k-1])
+		c := max(int(float64(len(rest))*share(k)), cuts[k-1])
 		if i := strings.IndexByte(rest[c:], '\n'); i >= 0 {
 			c += i + 1
 		} else {
@@ -150,9 +193,9 @@ func (b *builder) scanLines(ctx context.Context, data []byte, parts int) error {
 	var wg sync.WaitGroup
 	for k := range parts {
 		r := &res[k]
-		r.b = builder{c: &intel.Collection{}, file: b.file, opt: b.opt, seen: b.seen, emit: b.emit, part: k}
+		r.b = builder{c: &intel.Collection{}, file: b.file, opt: b.opt, seen: b.seen, emit: b.emit, part: k, off: pos + cuts[k]}
 		if b.emit != nil {
-			r.b.run = make([]uint32, 0, runLen)
+			r.b.run = make([]Item, 0, runLen)
 		}
 		r.st = lineState{section: st.section, defaultType: st.defaultType, content: true}
 		run := func() {
@@ -198,6 +241,37 @@ type lineError struct {
 
 func (e *lineError) Error() string { return fmt.Sprintf("line %d: %v", e.line, e.err) }
 func (e *lineError) Unwrap() error { return e.err }
+
+// walkRatio is about what sectionBefore costs a byte, as a share of what
+// reading the lines costs (45 ms to walk back over 84 MB, 300 ms to read
+// them, on the 2-core machine of the benchmarks); probeSection is how far
+// back before the middle of a list scanLines looks for a section line to
+// tell whether the walks will be long.
+const (
+	walkRatio    = 0.15
+	probeSection = 64 << 10
+)
+
+// sectionWithin is sectionBefore looking back over the last max bytes of
+// text only; found is false if there is no section line among them.
+func sectionWithin(text string, max int) (sec string, found bool) {
+	from := len(text) - max
+	if from <= 0 {
+		return sectionBefore(text), true
+	}
+	if i := strings.IndexByte(text[from:], '\n'); i >= 0 {
+		from += i + 1 // the first whole line
+	} else {
+		return "", false
+	}
+	// Behind the window a comment no list has, which sectionBefore
+	// finds if there is no other.
+	sec = sectionBefore("#\x00\n" + text[from:])
+	if sec == "\x00" {
+		return "", false
+	}
+	return sec, true
+}
 
 // sectionBefore returns the section in force at the end of text: that of
 // its last comment or blank line. It walks back eight bytes at a time,
@@ -274,32 +348,32 @@ var maySection = func() (t [256]bool) {
 func (b *builder) lines(ctx context.Context, text string, st *lineState, headOnly bool) (int, error) {
 	pos := 0
 	for pos < len(text) {
-		if t, v, a, next, ok := fastScan(text, pos); ok {
-			pos = next
+		if it, next, ok := fastScan(text, pos); ok {
 			st.line++
 			if st.line%4096 == 0 {
 				if err := ctx.Err(); err != nil {
 					return 0, err
 				}
 			}
-			if st.defaultType == intel.JA3 && t == intel.MD5 {
-				t = intel.JA3
+			if st.defaultType == intel.JA3 && it.Kind == KindMD5 {
+				it.Kind = KindJA3
 			}
 			st.content = true
-			if t == intel.IPv4 && b.emit != nil {
-				// Consecutive addresses go in one run; every other
-				// value, and any line that may change the section,
-				// ends it.
+			if b.emit == nil {
+				b.add(it.Kind.Type(), text[pos:pos+it.Len], st.section)
+			} else {
+				// Consecutive values go in one run; any line that may
+				// change the section ends it.
 				if len(b.run) == 0 {
 					b.runName = st.section
 				}
-				b.run = append(b.run, a)
+				it.Off += b.off
+				b.run = append(b.run, it)
 				if len(b.run) == cap(b.run) || headOnly {
 					b.flush()
 				}
-			} else {
-				b.addFast(t, v, st.section)
 			}
+			pos = next
 			if headOnly {
 				return pos, nil
 			}
@@ -334,23 +408,12 @@ func (b *builder) lines(ctx context.Context, text string, st *lineState, headOnl
 	return pos, nil
 }
 
-// addFast adds a value fastScan read, which is canonical.
-func (b *builder) addFast(t intel.Type, v, name string) {
-	if b.emit == nil {
-		b.add(t, v, name)
-		return
-	}
-	b.flush()
-	b.val = Value{Type: t, Value: v, Name: name, Canonical: true}
-	b.emit(b.part, &b.val)
-}
-
-// flush emits the run of addresses, if there is one.
+// flush emits the run of values, if there is one.
 func (b *builder) flush() {
 	if len(b.run) == 0 {
 		return
 	}
-	b.val = Value{Type: intel.IPv4, Name: b.runName, Canonical: true, IPv4s: b.run}
+	b.val = Value{Name: b.runName, Canonical: true, Run: b.run}
 	b.emit(b.part, &b.val)
 	b.run = b.run[:0]
 }
@@ -397,15 +460,18 @@ func (b *builder) line(st *lineState, text string) {
 // fastScan reads the line at text[pos:] when it is one of the common
 // lines of large lists, a bare IPv4 address or masked prefix, lower-case
 // hash or lower-case domain name, as ParseLine would, in one pass and
-// without allocating. a is the address of an IPv4 address or prefix,
-// next the offset of the line after it (a line ends at '\n', at a '\r'
-// before one or before the end of text, or at the end of text, as lines
-// cuts them). ok is false for any other line, which ParseLine then reads.
-func fastScan(text string, pos int) (t intel.Type, v string, a uint32, next int, ok bool) {
+// without allocating: it is text[it.Off:it.Off+it.Len] (it.Off is pos),
+// and next the offset of the line after it (a line ends at '\n', at a
+// '\r' before one or before the end of text, or at the end of text, as
+// lines cuts them). ok is false for any other line, which ParseLine then
+// reads.
+func fastScan(text string, pos int) (it Item, next int, ok bool) {
+	it.Off = pos
 	if pos < len(text) && text[pos]-'0' <= 9 {
-		if t, a, end, ok := quadAt(text, pos); ok {
+		if k, a, bits, end, ok := quadAt(text, pos); ok {
 			if next, ok := lineEnd(text, end); ok {
-				return t, text[pos:end], a, next, true
+				it.Kind, it.Addr, it.Bits, it.Len = k, a, bits, end-pos
+				return it, next, true
 			}
 		} // else a name or hash may start with a digit ("0.0.0.0a")
 	}
@@ -413,7 +479,7 @@ func fastScan(text string, pos int) (t intel.Type, v string, a uint32, next int,
 	// of the line, in one pass: eight bytes at a time, whose classes bit
 	// tricks tell at once, the last few one by one.
 	var cl uint8
-	last, badLabel := -1, false // last: the offset in the line of its last dot
+	last, prev, badLabel := -1, -1, false // the offsets in the line of its last two dots
 	b := unsafe.Slice(unsafe.StringData(text), len(text))
 	i, end := pos, -1 // end: where the line ends, once found
 	for ; i+8 <= len(text); i += 8 {
@@ -438,7 +504,7 @@ func fastScan(text string, pos int) (t intel.Type, v string, a uint32, next int,
 			cl |= cDot
 			q := i - pos + bits.TrailingZeros64(m)>>3
 			badLabel = badLabel || q-last == 1 || q-last > 64
-			last = q
+			prev, last = last, q
 		}
 		if end >= 0 {
 			break
@@ -453,25 +519,29 @@ func fastScan(text string, pos int) (t intel.Type, v string, a uint32, next int,
 			cl |= k
 			if k == cDot {
 				badLabel = badLabel || i-pos-last == 1 || i-pos-last > 64
-				last = i - pos
+				prev, last = last, i-pos
 			}
 		}
 		end = i
 	}
 	next, ok = lineEnd(text, end)
 	if !ok || end == pos || end-pos > 253 {
-		return "", "", 0, 0, false
+		return it, 0, false
 	}
 	s := text[pos:end]
+	it.Len = len(s)
 	label := len(s) - last - 1 // the last label's length
 	if cl&(cName|cDot) == 0 {  // hex digits only
 		switch len(s) {
 		case 32:
-			return intel.MD5, s, 0, next, true
+			it.Kind = KindMD5
+			return it, next, true
 		case 40:
-			return intel.SHA1, s, 0, next, true
+			it.Kind = KindSHA1
+			return it, next, true
 		case 64:
-			return intel.SHA256, s, 0, next, true
+			it.Kind = KindSHA256
+			return it, next, true
 		}
 	}
 	// A name ParseLine takes as it is: Detect sends it to
@@ -481,9 +551,10 @@ func fastScan(text string, pos int) (t intel.Type, v string, a uint32, next int,
 	// trimmed (dots at the ends) is left to ParseLine.
 	if cl&cDot == 0 || cl&(cHex|cName) == 0 || badLabel || label == 0 || label > 63 ||
 		allDigits(s[last+1:]) || strings.HasPrefix(s, "hxxp") {
-		return "", "", 0, 0, false
+		return it, 0, false
 	}
-	return intel.Domain, s, 0, next, true
+	it.Kind, it.Two = KindDomain, uint8(prev+1)
+	return it, next, true
 }
 
 // swarLow and swarHigh are the lowest and the highest bit of every byte
@@ -516,17 +587,17 @@ func allDigits(s string) bool {
 // prefix length as Detect writes it (0 to 32 without leading zeros, no
 // bits set after it); end is where they end. ok is false when there is no
 // such address there (what follows end is for the caller to check).
-func quadAt(text string, pos int) (t intel.Type, a uint32, end int, ok bool) {
+func quadAt(text string, pos int) (k Kind, a uint32, n uint8, end int, ok bool) {
 	i := pos
 	for k := range 4 {
 		if k > 0 {
 			if i >= len(text) || text[i] != '.' {
-				return "", 0, 0, false
+				return 0, 0, 0, 0, false
 			}
 			i++
 		}
 		if i >= len(text) || text[i]-'0' > 9 {
-			return "", 0, 0, false
+			return 0, 0, 0, 0, false
 		}
 		v := uint32(text[i] - '0')
 		i++
@@ -539,28 +610,28 @@ func quadAt(text string, pos int) (t intel.Type, a uint32, end int, ok bool) {
 				i++
 			}
 			if v > 255 {
-				return "", 0, 0, false
+				return 0, 0, 0, 0, false
 			}
 		}
 		a = a<<8 | v
 	}
 	if i == len(text) || text[i] != '/' {
-		return intel.IPv4, a, i, true
+		return KindIPv4, a, 0, i, true
 	}
 	i++
 	if i >= len(text) || text[i]-'0' > 9 {
-		return "", 0, 0, false
+		return 0, 0, 0, 0, false
 	}
-	n := uint32(text[i] - '0')
+	n = text[i] - '0'
 	i++
 	if n != 0 && i < len(text) && text[i]-'0' <= 9 {
-		n = n*10 + uint32(text[i]-'0')
+		n = n*10 + text[i] - '0'
 		i++
 	}
 	if n > 32 || n < 32 && a<<n != 0 {
-		return "", 0, 0, false
+		return 0, 0, 0, 0, false
 	}
-	return intel.CIDR, a, i, true
+	return KindCIDR, a, n, i, true
 }
 
 // lineEnd reports whether a line ends at text[i], as lines cuts them, and

@@ -164,7 +164,14 @@ func TestScanPartsLikeLineReader(t *testing.T) {
 		}
 		fmt.Fprintf(&runs, "%d.%d.%d.%d\n", i%223+1, i/256%256, i%256, i%7)
 	}
-	for _, data := range []string{"", "\n", "# only a comment\n", "sha256\n", big.String(), "a.example.com\n#c\n\n1.2.3.4\n", runs.String()} {
+	// A list with a section only at its top, long enough for the parts
+	// to be cut shorter the later they start.
+	var plain strings.Builder
+	plain.WriteString("# top\n")
+	for i := range 20000 {
+		fmt.Fprintf(&plain, "%d.%d.%d.%d\nh%d.example.org\n", i%223+1, i/256%256, i%256, i%7, i)
+	}
+	for _, data := range []string{"", "\n", "# only a comment\n", "sha256\n", big.String(), "a.example.com\n#c\n\n1.2.3.4\n", runs.String(), plain.String()} {
 		checkScan(t, []byte(data))
 	}
 }
