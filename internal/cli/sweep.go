@@ -75,7 +75,8 @@ offset, field, value, indicator, type, indicator_id and time, in input order
 summary goes to stderr, and a progress bar when stderr is a terminal.
 
 Plain files are split into chunks swept on -j workers (default: one per
-CPU); compressed files and standard input are read (and decompressed) by one
+CPU; the command never runs on more CPUs than -j, loading included);
+compressed files and standard input are read (and decompressed) by one
 goroutine and cut into chunks the workers sweep.
 Lines in which no indicator's value appears are not parsed at all (this
 never loses a match); the summary counts them apart, and --validate parses
@@ -91,6 +92,12 @@ with or without matches.`,
 			}
 			if jobs < 1 {
 				return usagef("-j %d: want at least 1", jobs)
+			}
+			if jobs < runtime.GOMAXPROCS(0) {
+				// -j bounds the CPUs the whole command runs on, the
+				// compile's goroutines and the garbage collector's
+				// included: -j 1 is one core.
+				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(jobs))
 			}
 			ctx := cmd.Context()
 			if cpuprof != "" {
@@ -111,7 +118,7 @@ with or without matches.`,
 	}
 	f := cmd.Flags()
 	f.StringArrayVar(&indFiles, "indicators", nil, "IOC list or STIX 2.1 bundle (repeatable)")
-	f.IntVarP(&jobs, "jobs", "j", runtime.NumCPU(), "worker goroutines (chunks of a file and files are swept in parallel)")
+	f.IntVarP(&jobs, "jobs", "j", runtime.NumCPU(), "CPUs to use: worker goroutines (chunks of a file and files are swept in parallel), and at most as many running at once in the whole command")
 	f.BoolVar(&sorted, "sort", false, "print matches sorted by file name, offset, field and indicator id (default: in input order)")
 	f.BoolVar(&validate, "validate", false, "parse every line, also those without any indicator's value, to count events and malformed lines exactly")
 	f.StringVar(&format, "format", "", "force the log format: eve, zeek-json, zeek-tsv, ndjson (default: detect)")
