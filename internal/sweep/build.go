@@ -298,7 +298,7 @@ var identity = func() (r [64]uint32) {
 // sortCIDRs returns the prefixes sorted by family (IPv4 first), address,
 // length and then as they came (in ascending indicator number). The IPv4
 // ones, nearly all of those in large feeds, are sorted as 64-bit words
-// (address, length and position packed), without a comparison function.
+// (address, length and position packed) with a radix sort.
 func sortCIDRs(c []cidrEntry) []cidrEntry {
 	const posBits = 26
 	if len(c) >= 1<<posBits {
@@ -314,13 +314,36 @@ func sortCIDRs(c []cidrEntry) []cidrEntry {
 		}
 		words = append(words, uint64(binary.BigEndian.Uint32(e.a[12:]))<<32|uint64(e.bits)<<posBits|uint64(i))
 	}
-	slices.Sort(words)
+	// By address (the key) with joinSorted, which keeps positions in
+	// order for each address, then each run of one address by length.
+	words = joinSorted([]entries{wordEntries(words)}, []uint64{0}, nil)
+	for i := 0; i < len(words); {
+		j := i + 1
+		for j < len(words) && words[j]>>32 == words[i]>>32 {
+			j++
+		}
+		if j-i > 1 {
+			slices.Sort(words[i:j])
+		}
+		i = j
+	}
 	slices.SortFunc(v6, cmpCIDR)
 	out := make([]cidrEntry, 0, len(c))
 	for _, w := range words {
 		out = append(out, c[w&(1<<posBits-1)])
 	}
 	return append(out, v6...)
+}
+
+// wordEntries are entries in a slice.
+type wordEntries []uint64
+
+func (w wordEntries) len() int { return len(w) }
+
+func (w wordEntries) each(f func(uint64)) {
+	for _, x := range w {
+		f(x)
+	}
 }
 
 // cmpCIDR orders prefixes as sortCIDRs does.
