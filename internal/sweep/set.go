@@ -514,11 +514,7 @@ func (p *part) addRun(ind *intel.Indicator, text []byte, run []ioclist.Item) int
 			binary.BigEndian.PutUint32(e.a[12:], it.Addr)
 			p.cidrs.add(e)
 		default:
-			v := unsafe.String(&text[it.Off], it.Len)
-			p.strs[k.str].add(uint64(strKey(hashString(v)))<<32 | n)
-			if it.Kind == ioclist.KindDomain {
-				p.fd2.add(uint32(hashString(v[it.Two:]) >> 32))
-			}
+			p.indexString(k.str, unsafe.String(&text[it.Off], it.Len), int(it.Two), int32(n))
 		}
 		if ind.Name != "" {
 			r.extra = int32(len(g.extras))
@@ -593,13 +589,24 @@ func (p *part) index(ind *intel.Indicator, n int32, r *rec, canonical bool) (int
 	if err := p.putValue(r, v); err != nil {
 		return 0, err
 	}
-	p.strs[kind].add(uint64(strKey(hashString(v)))<<32 | uint64(n))
+	two := 0 // where a name's last two labels start
 	if kind == kDomain {
 		last := strings.LastIndexByte(v, '.')
-		p.fd2.add(uint32(hashString(v[strings.LastIndexByte(v[:max(last, 0)], '.')+1:]) >> 32))
+		two = strings.LastIndexByte(v[:max(last, 0)], '.') + 1
 	}
+	p.indexString(kind, v, two, n)
 	k, _ := typeIndex(ind.Type)
 	return k, nil
+}
+
+// indexString adds the entry of value v of string index kind for
+// indicator n, and for a name (kind kDomain) that of its last two labels,
+// v[two:], to the prefilter's.
+func (p *part) indexString(kind int, v string, two int, n int32) {
+	p.strs[kind].add(uint64(strKey(hashString(v)))<<32 | uint64(n))
+	if kind == kDomain {
+		p.fd2.add(uint32(hashString(v[two:]) >> 32))
+	}
 }
 
 // canonicalDomain reports whether intel.Normalise(intel.Domain, v) is v
