@@ -340,11 +340,7 @@ type wordEntries []uint64
 
 func (w wordEntries) len() int { return len(w) }
 
-func (w wordEntries) each(f func(uint64)) {
-	for _, x := range w {
-		f(x)
-	}
-}
+func (w wordEntries) chunks(f func([]uint64)) { f(w) }
 
 // cmpCIDR orders prefixes as sortCIDRs does.
 func cmpCIDR(a, b cidrEntry) int {

@@ -43,7 +43,11 @@ func joinSorted(src []entries, bases []uint64, done func([]uint64)) []uint64 {
 		e = e[:0]
 		for i, b := range src {
 			base := bases[i]
-			b.each(func(x uint64) { e = append(e, x+base) })
+			b.chunks(func(c []uint64) {
+				for _, x := range c {
+					e = append(e, x+base)
+				}
+			})
 		}
 		slices.SortStableFunc(e, func(a, b uint64) int { return cmpKey(a, b) })
 		if done != nil {
@@ -61,7 +65,11 @@ func joinSorted(src []entries, bases []uint64, done func([]uint64)) []uint64 {
 	for i, b := range src {
 		wg.Go(func() {
 			c := make([]uint32, 1<<top)
-			b.each(func(x uint64) { c[x>>shift]++ })
+			b.chunks(func(xs []uint64) {
+				for _, x := range xs {
+					c[x>>shift]++
+				}
+			})
 			counts[i] = c
 			prefault.Range(e, n*i/w, n*(i+1)/w)
 		})
@@ -79,10 +87,12 @@ func joinSorted(src []entries, bases []uint64, done func([]uint64)) []uint64 {
 	for i, b := range src {
 		wg.Go(func() {
 			c, base := counts[i], bases[i]
-			b.each(func(x uint64) {
-				d := x >> shift
-				e[c[d]] = x + base
-				c[d]++
+			b.chunks(func(xs []uint64) {
+				for _, x := range xs {
+					d := x >> shift
+					e[c[d]] = x + base
+					c[d]++
+				}
 			})
 		})
 	}
@@ -173,13 +183,20 @@ func sortBucket(e, scratch []uint64, rest int) []uint64 {
 }
 
 // entries are a part's entries of one index, key<<32 | n, in ascending
-// n.
+// n, which chunks passes to f a slice at a time (f must not keep it).
 type entries interface {
 	len() int
-	each(f func(uint64))
+	chunks(f func([]uint64))
 }
 
 func (b *blocks[T]) len() int { return b.n }
+
+func (b *blocks[T]) chunks(f func([]T)) {
+	for _, blk := range b.full {
+		f(blk)
+	}
+	f(b.cur)
+}
 
 // v4Entries are a part's IPv4 entries, read from its records, which hold
 // the addresses: the parse need not write them twice.
@@ -187,14 +204,22 @@ type v4Entries struct{ p *part }
 
 func (v v4Entries) len() int { return v.p.byType[0] }
 
-func (v v4Entries) each(f func(uint64)) {
+func (v v4Entries) chunks(f func([]uint64)) {
+	var buf [512]uint64
+	n := 0
 	for _, g := range v.p.done {
 		for k, pos := range g.pos {
 			if pos>>posType == 0 {
-				f(pos<<32 | uint64(g.base) + uint64(k))
+				buf[n] = pos<<32 | uint64(g.base) + uint64(k)
+				n++
+				if n == len(buf) {
+					f(buf[:])
+					n = 0
+				}
 			}
 		}
 	}
+	f(buf[:n])
 }
 
 // each calls f with every element in order.
