@@ -37,21 +37,25 @@
 // records it as a *RejectError (Set.Rejected, Stats.Rejected), so a feed
 // with one bad line still sweeps and the bad line is still reported.
 //
-// Layout, for a million indicators: one 16-byte record per indicator,
+// Layout, for a million indicators: one 8-byte record per indicator (its
+// type and value: an IPv4 address as a number, any other value as its
+// place in the list's text or in a byte array of normalised values),
 // without pointers, so the garbage collector never scans the records;
-// normalised values in one byte array (IPv4 addresses are kept as numbers
-// only); stored IDs only for indicators whose ID is not derived from type
-// and value; feed-level fields (type, source, TLP, confidence, indicates)
-// deduplicated. IPv4 addresses, domains, URLs, e-mail and hashes live in
-// sorted arrays of 32-bit keys (the address, or the top bits of the
-// value's hash, with the value compared on lookup) bucketed by an offsets
-// table, built with a radix sort: no map of millions of entries to fill.
-// IPv6 addresses are in a map; CIDRs in a bart table whose entries carry
-// the indicators of every enclosing prefix; bit filters sit in front of the
-// IPv4 and domain indexes so misses rarely leave the CPU cache. Values
-// shared by several indicators map to posting lists. Duplicates of
-// derived-ID indicators are found while sorting, not with a map of every
-// value seen. The memory is prefaulted as it is filled (package prefault):
-// on the virtual machines this runs on, a page fault costs more than
-// parsing the line that touched the page.
+// feed-level fields (source, TLP, confidence, indicates) deduplicated and
+// kept per segment of records, per record only where they differ; stored
+// IDs only for indicators whose ID is not derived from type and value.
+// IPv4 addresses, domains, URLs, e-mail and hashes live in sorted arrays
+// of 32-bit keys (the address, or the top bits of the value's hash, with
+// the value compared on lookup), each packed with its ref in one word and
+// bucketed by an offsets table, built with a radix sort straight from the
+// shards (joinSorted): no map of millions of entries to fill. IPv6
+// addresses are in a map; IPv4 CIDRs in a flat range index, IPv6 ones in a
+// bart table, whose entries carry the indicators of every enclosing
+// prefix; bit filters sit in front of the IPv4 and domain indexes so
+// misses rarely leave the CPU cache. Values shared by several indicators
+// map to posting lists. Duplicates of derived-ID indicators are found
+// while sorting, not with a map of every value seen. The memory is
+// prefaulted as it is filled (package prefault): on the virtual machines
+// this runs on, a page fault costs more than parsing the line that touched
+// the page, and every array written is time.
 package sweep
