@@ -16,7 +16,8 @@ import (
 
 // fastLine is fastScan of a whole text of one line.
 func fastLine(s string) (intel.Type, string, Item, bool) {
-	it, next, ok := fastScan(s, 0)
+	var it Item
+	next, ok := fastScan(s, 0, &it)
 	if !ok || next != len(s) {
 		return "", "", Item{}, false
 	}
@@ -38,7 +39,8 @@ func checkFast(t *testing.T, line string) {
 	// into.
 	if !strings.Contains(line, "\n") {
 		for _, more := range []string{"\n", "\nabcdefghijklmnop.qrstuvwxyz\n", "\n1.2.3.4\n"} {
-			mi, _, mok := fastScan(line+more, 0)
+			var mi Item
+			_, mok := fastScan(line+more, 0, &mi)
 			if mok != ok || ok && mi != fa {
 				t.Errorf("fastScan(%q) = %+v %v, of it alone %+v %v", line+more, mi, mok, fa, ok)
 			}

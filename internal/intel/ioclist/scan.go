@@ -347,8 +347,13 @@ var maySection = func() (t [256]bool) {
 // too long is a *lineError.
 func (b *builder) lines(ctx context.Context, text string, st *lineState, headOnly bool) (int, error) {
 	pos := 0
+	var one Item // where fastScan writes when there is no run to write in
 	for pos < len(text) {
-		if it, next, ok := fastScan(text, pos); ok {
+		it := &one
+		if b.emit != nil {
+			it = &b.run[:len(b.run)+1][len(b.run)] // the run is flushed when full
+		}
+		if next, ok := fastScan(text, pos, it); ok {
 			st.line++
 			if st.line%4096 == 0 {
 				if err := ctx.Err(); err != nil {
@@ -368,7 +373,7 @@ func (b *builder) lines(ctx context.Context, text string, st *lineState, headOnl
 					b.runName = st.section
 				}
 				it.Off += b.off
-				b.run = append(b.run, it)
+				b.run = b.run[:len(b.run)+1]
 				if len(b.run) == cap(b.run) || headOnly {
 					b.flush()
 				}
@@ -460,18 +465,18 @@ func (b *builder) line(st *lineState, text string) {
 // fastScan reads the line at text[pos:] when it is one of the common
 // lines of large lists, a bare IPv4 address or masked prefix, lower-case
 // hash or lower-case domain name, as ParseLine would, in one pass and
-// without allocating: it is text[it.Off:it.Off+it.Len] (it.Off is pos),
-// and next the offset of the line after it (a line ends at '\n', at a
+// without allocating, into *it (the value is text[it.Off:it.Off+it.Len],
+// it.Off is pos); next is the offset of the line after it (a line ends at '\n', at a
 // '\r' before one or before the end of text, or at the end of text, as
 // lines cuts them). ok is false for any other line, which ParseLine then
 // reads.
-func fastScan(text string, pos int) (it Item, next int, ok bool) {
-	it.Off = pos
+func fastScan(text string, pos int, it *Item) (next int, ok bool) {
+	*it = Item{Off: pos}
 	if pos < len(text) && text[pos]-'0' <= 9 {
 		if k, a, bits, end, ok := quadAt(text, pos); ok {
 			if next, ok := lineEnd(text, end); ok {
 				it.Kind, it.Addr, it.Bits, it.Len = k, a, bits, end-pos
-				return it, next, true
+				return next, true
 			}
 		} // else a name or hash may start with a digit ("0.0.0.0a")
 	}
@@ -526,7 +531,7 @@ func fastScan(text string, pos int) (it Item, next int, ok bool) {
 	}
 	next, ok = lineEnd(text, end)
 	if !ok || end == pos || end-pos > 253 {
-		return it, 0, false
+		return 0, false
 	}
 	s := text[pos:end]
 	it.Len = len(s)
@@ -535,13 +540,13 @@ func fastScan(text string, pos int) (it Item, next int, ok bool) {
 		switch len(s) {
 		case 32:
 			it.Kind = KindMD5
-			return it, next, true
+			return next, true
 		case 40:
 			it.Kind = KindSHA1
-			return it, next, true
+			return next, true
 		case 64:
 			it.Kind = KindSHA256
-			return it, next, true
+			return next, true
 		}
 	}
 	// A name ParseLine takes as it is: Detect sends it to
@@ -551,10 +556,10 @@ func fastScan(text string, pos int) (it Item, next int, ok bool) {
 	// trimmed (dots at the ends) is left to ParseLine.
 	if cl&cDot == 0 || cl&(cHex|cName) == 0 || badLabel || label == 0 || label > 63 ||
 		allDigits(s[last+1:]) || strings.HasPrefix(s, "hxxp") {
-		return it, 0, false
+		return 0, false
 	}
 	it.Kind, it.Two = KindDomain, uint8(prev+1)
-	return it, next, true
+	return next, true
 }
 
 // swarLow and swarHigh are the lowest and the highest bit of every byte
