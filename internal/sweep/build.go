@@ -146,7 +146,11 @@ func finish(parts []*part) *Set {
 		wg.Go(func() {
 			s.fd2 = newFilter(nstr[kDomain], 26)
 			for _, p := range parts {
-				p.fd2.each(func(h uint32) { s.fd2.set(uint64(h) << 32) })
+				p.fd2.chunks(func(hs []uint32) {
+					for _, h := range hs {
+						s.fd2.set(uint64(h) << 32)
+					}
+				})
 			}
 		})
 	}

@@ -49,7 +49,7 @@ func joinSorted(src []entries, bases []uint64, done func([]uint64)) []uint64 {
 				}
 			})
 		}
-		slices.SortStableFunc(e, func(a, b uint64) int { return cmpKey(a, b) })
+		slices.SortStableFunc(e, cmpKey)
 		if done != nil {
 			done(e)
 		}
@@ -220,16 +220,4 @@ func (v v4Entries) chunks(f func([]uint64)) {
 		}
 	}
 	f(buf[:n])
-}
-
-// each calls f with every element in order.
-func (b *blocks[T]) each(f func(T)) {
-	for _, blk := range b.full {
-		for _, x := range blk {
-			f(x)
-		}
-	}
-	for _, x := range b.cur {
-		f(x)
-	}
 }
