@@ -27,7 +27,6 @@ import (
 	"github.com/pactwatch/pactwatch/internal/intel/ioclist"
 	"github.com/pactwatch/pactwatch/internal/intel/load"
 	"github.com/pactwatch/pactwatch/internal/sweep"
-	"github.com/pactwatch/pactwatch/internal/sweep/prefault"
 	"github.com/pactwatch/pactwatch/internal/telemetry"
 	"github.com/pactwatch/pactwatch/internal/telemetry/chunk"
 )
@@ -81,7 +80,12 @@ goroutine and cut into chunks the workers sweep.
 Lines in which no indicator's value appears are not parsed at all (this
 never loses a match); the summary counts them apart, and --validate parses
 every line to count events and malformed lines exactly. Exit status is 0
-with or without matches.`,
+with or without matches.
+
+Indicator files of 1 MiB or more are mapped into memory, not copied. Update
+one by renaming a new file over it (as feed downloaders should); if one is
+written in place while a sweep runs, the sweep ends with an error saying its
+matches may be wrong (or, if the file was cut short, with a bus error).`,
 		Example: `  pactwatch sweep --indicators iocs.txt eve.json
   pactwatch sweep --indicators apt.json --indicators c2.txt -j 2 --sort logs/*.log.gz
   zcat eve.json.gz | pactwatch sweep --indicators iocs.txt -`,
@@ -108,12 +112,13 @@ with or without matches.`,
 				defer stop()
 			}
 			start := time.Now()
-			set, err := loadSweepSet(ctx, a.stderr, indFiles, jobs)
+			set, unchanged, err := loadSweepSet(ctx, a.stderr, indFiles, jobs)
 			if err != nil {
 				return err
 			}
 			fmt.Fprintf(a.stderr, "compiled %d indicators in %.2fs\n", set.Len(), time.Since(start).Seconds())
-			return a.runSweep(ctx, set, logs, sweepOptions{jobs: jobs, sorted: sorted, validate: validate, format: format, chunk: chunk})
+			err = a.runSweep(ctx, set, logs, sweepOptions{jobs: jobs, sorted: sorted, validate: validate, format: format, chunk: chunk})
+			return errors.Join(err, unchanged())
 		},
 	}
 	f := cmd.Flags()
@@ -152,17 +157,31 @@ func startCPUProfile(path string) (func(), error) {
 // in runs), which is what keeps a list of millions of lines within a
 // second and under 50 bytes per indicator; STIX bundles and MISP files go
 // through load.Bytes.
-func loadSweepSet(ctx context.Context, stderr io.Writer, files []string, jobs int) (*sweep.Set, error) {
+//
+// It also returns a function that returns an error if a file mapped
+// rather than read (see indicatorFile) was written since: call it after
+// the Set's last use.
+func loadSweepSet(ctx context.Context, stderr io.Writer, names []string, jobs int) (*sweep.Set, func() error, error) {
 	// The index is most of the heap and all of it lives on: collecting
 	// at half the usual growth keeps the peak, which is what RSS shows,
 	// close to what remains.
 	defer debug.SetGCPercent(debug.SetGCPercent(50))
 	b := sweep.NewBuilder(0)
-	for _, f := range files {
-		data, err := readPrefaulted(f, jobs)
-		if err != nil {
-			return nil, fmt.Errorf("load intel: %w", err)
+	var files []*indicatorFile
+	unchanged := func() error {
+		var errs []error
+		for _, x := range files {
+			errs = append(errs, x.check())
 		}
+		return errors.Join(errs...)
+	}
+	for _, f := range names {
+		x, err := openIndicators(f, jobs)
+		if err != nil {
+			return nil, nil, fmt.Errorf("load intel: %w", err)
+		}
+		files = append(files, x)
+		data := x.data
 		trimmed := bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")))
 		list := len(trimmed) > 0 && trimmed[0] != '{' && trimmed[0] != '[' && isText(data, jobs)
 		var unsupported int
@@ -187,7 +206,7 @@ func loadSweepSet(ctx context.Context, stderr io.Writer, files []string, jobs in
 				total += l.added
 			}
 			if err != nil {
-				return nil, fmt.Errorf("load intel %s: %w", f, err)
+				return nil, nil, fmt.Errorf("load intel %s: %w", f, err)
 			}
 			unsupported = len(uns)
 			if total == 0 && unsupported > 0 {
@@ -197,7 +216,7 @@ func loadSweepSet(ctx context.Context, stderr io.Writer, files []string, jobs in
 		if !list {
 			c, _, err := load.Bytes(ctx, data, f, load.Options{})
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			for i := range c.Indicators {
 				b.Add(&c.Indicators[i])
@@ -209,7 +228,7 @@ func loadSweepSet(ctx context.Context, stderr io.Writer, files []string, jobs in
 		}
 	}
 	set := b.Set()
-	return set, nil
+	return set, unchanged, unchanged()
 }
 
 // isText reports whether data is UTF-8 without NUL bytes, checking parts
@@ -236,62 +255,6 @@ func isText(data []byte, jobs int) bool {
 	}
 	wg.Wait()
 	return !slices.Contains(ok, false)
-}
-
-// readPrefaulted is os.ReadFile into memory prefaulted in one go (see
-// package prefault): a third of a second less for a list of 10 million
-// indicators where page faults are dear. A regular file of a few MiB or
-// more is read in parts on up to jobs goroutines (the copy out of the page
-// cache is otherwise a serial step before the parallel parse).
-func readPrefaulted(name string, jobs int) ([]byte, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	size := 0
-	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
-		size = int(fi.Size())
-	}
-	data := prefault.MakeCap[byte](size + 512)
-	if parts := min(jobs, size>>21); parts > 1 {
-		errs := make([]error, parts)
-		var wg sync.WaitGroup
-		for k := range parts {
-			from, to := size*k/parts, size*(k+1)/parts
-			wg.Go(func() {
-				n, err := f.ReadAt(data[from:to], int64(from))
-				if err == io.EOF && n == to-from {
-					err = nil
-				}
-				errs[k] = err
-			})
-		}
-		wg.Wait()
-		next := int64(size) // whatever the file grew by since Stat is read below
-		if err := errors.Join(errs...); errors.Is(err, io.EOF) {
-			next = 0 // it shrank: read it again, in one piece
-		} else if err != nil {
-			return nil, err
-		}
-		if _, err := f.Seek(next, io.SeekStart); err != nil {
-			return nil, err
-		}
-		data = data[:next]
-	}
-	for {
-		n, err := f.Read(data[len(data):cap(data)])
-		data = data[:len(data)+n]
-		if err == io.EOF {
-			return data, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		if len(data) == cap(data) {
-			data = append(data, 0)[:len(data)] // grow, as os.ReadFile does
-		}
-	}
 }
 
 // listLoader adds the indicators of one part of an IOC list to a Shard.

@@ -20,7 +20,7 @@ func BenchmarkLoadSweepSet(b *testing.B) {
 		b.Run(fmt.Sprintf("j%d", jobs), func(b *testing.B) {
 			n := 0
 			for b.Loop() {
-				set, err := loadSweepSet(context.Background(), io.Discard, []string{iocs}, jobs)
+				set, _, err := loadSweepSet(context.Background(), io.Discard, []string{iocs}, jobs)
 				if err != nil {
 					b.Fatal(err)
 				}
