@@ -131,3 +131,43 @@ func TestDeadSetCount(t *testing.T) {
 		}
 	}
 }
+
+// TestRenumbering checks renumbering.at against counting the dead
+// indicators before each one, for dead sets sparse, dense and in runs,
+// around the boundaries of its words and counts.
+func TestRenumbering(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for _, tc := range []struct {
+		n    int
+		dead func(i int) bool
+	}{
+		{1, func(int) bool { return true }},
+		{64, func(i int) bool { return i == 63 }},
+		{4096*3 + 17, func(i int) bool { return i%4096 == 0 || i%4096 == 4095 }},
+		{100_000, func(int) bool { return r.IntN(1000) == 0 }},
+		{100_000, func(int) bool { return r.IntN(2) == 0 }},
+		{100_000, func(i int) bool { return i/4096%2 == 1 }}, // every other 4096 all dead
+		{70_000, func(int) bool { return true }},
+	} {
+		dead := make(deadSet, (tc.n+63)/64)
+		want := make([]int32, tc.n)
+		next := int32(0)
+		for i := range tc.n {
+			if tc.dead(i) {
+				dead.add(int32(i))
+				want[i] = -1
+				continue
+			}
+			want[i], next = next, next+1
+		}
+		rn := newRenumbering(dead)
+		for i := range tc.n {
+			if got := rn.at(int32(i)); got != want[i] {
+				t.Fatalf("%d indicators: at(%d) = %d, want %d", tc.n, i, got, want[i])
+			}
+		}
+	}
+	if (*renumbering)(nil).at(7) != 7 {
+		t.Errorf("nil renumbering changes numbers")
+	}
+}
