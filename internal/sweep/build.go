@@ -108,10 +108,10 @@ func finish(parts []*part) *Set {
 		dead  deadSet
 	)
 	if derived {
-		dead = make(deadSet, (s.n+63)/64)
+		dead = prefault.Make[uint64]((s.n + 63) / 64)
 	}
 	wg.Go(func() {
-		v6, cidrs = make([]v6entry, 0, nv6), make([]cidrEntry, 0, ncidr)
+		v6, cidrs = prefault.MakeCap[v6entry](nv6), prefault.MakeCap[cidrEntry](ncidr)
 		for pi, p := range parts {
 			b := bases[pi]
 			v6 = p.v6.appendTo(v6, func(e v6entry) v6entry { return v6entry{e.a, e.n + int32(b)} })
@@ -309,7 +309,7 @@ func sortCIDRs(c []cidrEntry) []cidrEntry {
 		slices.SortFunc(c, cmpCIDR)
 		return c
 	}
-	words := make([]uint64, 0, len(c))
+	words := prefault.MakeCap[uint64](len(c))
 	var v6 []cidrEntry
 	for i, e := range c {
 		if e.v6 {
@@ -332,7 +332,7 @@ func sortCIDRs(c []cidrEntry) []cidrEntry {
 		i = j
 	}
 	slices.SortFunc(v6, cmpCIDR)
-	out := make([]cidrEntry, 0, len(c))
+	out := prefault.MakeCap[cidrEntry](len(c))
 	for _, w := range words {
 		out = append(out, c[w&(1<<posBits-1)])
 	}
@@ -732,13 +732,15 @@ func (d deadSet) any() bool {
 // It is a bit per indicator and a count per 64 of them, side by side (2.5
 // MB for ten million, which stays in the CPU cache, where a table of new
 // numbers read at random would not; one cache line a lookup).
-type renumbering []struct {
+type renumbering []rnWord
+
+type rnWord struct {
 	dead   uint64 // bit b: indicator 64w+b was dropped
 	before uint32 // dropped indicators before 64w
 }
 
 func newRenumbering(dead deadSet) *renumbering {
-	rn := make(renumbering, len(dead))
+	rn := renumbering(prefault.Make[rnWord](len(dead)))
 	var sum uint32
 	for w, x := range dead {
 		rn[w].dead, rn[w].before = x, sum
