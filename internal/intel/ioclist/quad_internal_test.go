@@ -116,3 +116,66 @@ func BenchmarkScanValuesFile(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/value")
 }
+
+// refLastLineMark is lastLineMark a byte at a time.
+func refLastLineMark(b []byte) int {
+	for s := len(b) - 1; s >= 1; s-- {
+		if b[s-1] == '\n' && maySection[b[s]] {
+			return s
+		}
+	}
+	return 0
+}
+
+// TestLastLineMark checks lastLineMark against a byte-at-a-time walk on
+// every prefix of random texts, marks sparse and dense, so that they fall
+// at every place of the 32-byte blocks and at their edges.
+func TestLastLineMark(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	common := "0123456789.abcdefxyz-\n"
+	marks := " \t\v\f\r#/\n\x85\xc2\xa0\x7f\x08\x0e\x1f\x21\x2e\x30"
+	for _, density := range []int{0, 2, 20, 300} {
+		for range 40 {
+			b := make([]byte, 64+r.IntN(300))
+			for i := range b {
+				if density > 0 && r.IntN(density) == 0 {
+					b[i] = marks[r.IntN(len(marks))]
+				} else {
+					b[i] = common[r.IntN(len(common))]
+				}
+			}
+			for n := range len(b) + 1 {
+				if got, want := lastLineMark(b[:n]), refLastLineMark(b[:n]); got != want {
+					t.Fatalf("lastLineMark(%q) = %d, want %d", b[:n], got, want)
+				}
+			}
+		}
+	}
+}
+
+// TestSectionBeforeLong compares sectionBefore with the line-by-line
+// reference on long lists with a few section, blank and indented lines.
+func TestSectionBeforeLong(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	rare := []string{"# sec", "", " ", "// two", "\u00a0", " 1.2.3.4", "\t#t", "#", "/x", "1.2.3.4 # not a section"}
+	var sb strings.Builder
+	for range 300 {
+		sb.Reset()
+		for range r.IntN(400) {
+			if r.IntN(50) == 0 {
+				sb.WriteString(rare[r.IntN(len(rare))])
+			} else {
+				fmt.Fprintf(&sb, "%d.%d.%d.%d", r.IntN(256), r.IntN(256), r.IntN(256), r.IntN(256))
+			}
+			if r.IntN(30) > 0 {
+				sb.WriteByte('\n')
+			}
+		}
+		text := sb.String()
+		for _, cut := range []int{len(text), len(text) / 2, len(text) / 3} {
+			if got, want := sectionBefore(text[:cut]), refSectionBefore(text[:cut]); got != want {
+				t.Fatalf("sectionBefore(%q) = %q, want %q", text[:cut], got, want)
+			}
+		}
+	}
+}

@@ -1,0 +1,7 @@
+//go:build !amd64
+
+package ioclist
+
+const hasAVX2 = false
+
+func lastLineMarkAVX2(b *byte, n int) (s, rest int) { panic("no AVX2") }
