@@ -299,6 +299,7 @@ type sweepWorker struct {
 	set      *sweep.Set
 	validate bool // decode every line, not only those MayMatch lets through
 	matches  []sweep.Match
+	lf       *sweep.LineFilter
 }
 
 func (w *sweepWorker) data(c *chunk.Chunk) *sweepChunk {
@@ -313,6 +314,20 @@ func (w *sweepWorker) data(c *chunk.Chunk) *sweepChunk {
 // Want decodes only lines that may hold an indicator's value (exact: a
 // line it skips has no match), unless every line is to be validated.
 func (w *sweepWorker) Want(line []byte) bool { return w.validate || w.set.MayMatch(line) }
+
+// WantLines is Want for many lines at once (sweep.LineFilter).
+func (w *sweepWorker) WantLines(lines [][]byte, want []bool) {
+	if w.validate {
+		for i := range want {
+			want[i] = true
+		}
+		return
+	}
+	if w.lf == nil {
+		w.lf = w.set.LineFilter()
+	}
+	w.lf.MayMatchLines(lines, want)
+}
 
 func (w *sweepWorker) Event(c *chunk.Chunk, ev *telemetry.Event) {
 	d := w.data(c)

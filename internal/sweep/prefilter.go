@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"net/netip"
+	"unsafe"
 )
 
 // MayMatch reports whether the raw log line could hold a value that one of
@@ -38,9 +39,57 @@ func (s *Set) MayMatch(line []byte) bool {
 		return true
 	}
 	if len(line) <= maskLine {
-		return s.mayMatchMasks(line)
+		return s.mayMatchMasks(line, nil)
 	}
 	return s.mayMatchBytes(line)
+}
+
+// LineFilter is MayMatch for batches of lines, for one goroutine (it
+// keeps scratch space between calls).
+type LineFilter struct {
+	s *Set
+	q probes
+}
+
+// LineFilter returns a LineFilter of the set.
+func (s *Set) LineFilter() *LineFilter { return &LineFilter{s: s} }
+
+// MayMatchLines sets want[i] to MayMatch(lines[i]) for every line. The
+// lookups of all the lines' addresses and names start with a probe of a
+// filter too large to stay in the CPU's cache while logs stream through
+// it: they are prefetched while the lines are read, and looked up after,
+// so that the CPU waits for many cache misses at once rather than for
+// each in turn.
+func (f *LineFilter) MayMatchLines(lines [][]byte, want []bool) {
+	s := f.s
+	if s == nil || s.strs[kURL].len() > 0 || s.strs[kEmail].len() > 0 {
+		for i, l := range lines {
+			want[i] = s.MayMatch(l)
+		}
+		return
+	}
+	q := f.q[:0]
+	for i, line := range lines {
+		if len(line) > maskLine {
+			want[i] = s.mayMatchBytes(line)
+			continue
+		}
+		mark := len(q)
+		if want[i] = s.mayMatchMasks(line, &q); want[i] {
+			q = q[:mark]
+			continue
+		}
+		for k := mark; k < len(q); k++ {
+			q[k].line = int32(i)
+		}
+	}
+	for k := range q {
+		if pr := &q[k]; !want[pr.line] && s.resolve(pr) {
+			want[pr.line] = true
+		}
+	}
+	clear(q) // the lines' bytes are the caller's
+	f.q = q[:0]
 }
 
 // mayMatchBytes is MayMatch stepping through the line a byte at a time
@@ -86,7 +135,7 @@ func (s *Set) mayMatchBytes(line []byte) bool {
 			j++
 		}
 		if cl&cColon != 0 || cl&cDot != 0 && j-i >= 4 || j-i >= 32 {
-			if s.token(line[i:j], cl) {
+			if s.token(line[i:j], cl, nil) {
 				return true
 			}
 		}
@@ -126,9 +175,11 @@ var class = func() (t [256]uint8) {
 }()
 
 // token looks up one run of token bytes; cl is the union of its classes.
-func (s *Set) token(r []byte, cl uint8) bool {
+// With q, the first lookup of a run without ':' is deferred to q (see
+// part).
+func (s *Set) token(r []byte, cl uint8, q *probes) bool {
 	if cl&cColon == 0 {
-		return s.part(r, cl)
+		return s.part(r, cl, q)
 	}
 	if isoTime(r) {
 		return false
@@ -146,7 +197,7 @@ func (s *Set) colonToken(r []byte, cl uint8) bool {
 			for _, c := range r {
 				cl |= class[c]
 			}
-			return (cl&cDot != 0 && len(r) >= 4 || len(r) >= 32) && s.part(r, cl)
+			return (cl&cDot != 0 && len(r) >= 4 || len(r) >= 32) && s.part(r, cl, nil)
 		}
 	} else if len(r) == 1 {
 		return false
@@ -177,7 +228,7 @@ func (s *Set) colonToken(r []byte, cl uint8) bool {
 		for _, c := range p {
 			pc |= class[c]
 		}
-		if s.part(p, pc) {
+		if s.part(p, pc, nil) {
 			return true
 		}
 	}
@@ -230,8 +281,47 @@ func maybeIPv6(t []byte) bool {
 }
 
 // part looks up a run without ':' as an IPv4 address, a domain and its
-// parents, and a hash.
-func (s *Set) part(p []byte, cl uint8) bool {
+// parents, and a hash. With q, an address or name is not looked up but
+// queued (probes.add) for a later resolve, its filter's word prefetched.
+func (s *Set) part(p []byte, cl uint8, q *probes) bool {
+	var pr probe
+	if !s.partProbe(p, cl, &pr) {
+		return false
+	}
+	if pr.kind == probeYes {
+		return true
+	}
+	if q != nil {
+		q.add(s, &pr)
+		return false
+	}
+	return s.resolve(&pr)
+}
+
+// The kinds of probe.
+const (
+	probeYes  = iota // no lookup needed: may match
+	probeV4          // key is an IPv4 address
+	probeName        // tok is a name whose last two labels hash to h
+)
+
+// probe is the lookup part leaves to resolve: of an address or a name,
+// each starting with a probe of a filter too large to stay in the CPU's
+// cache while a sweep streams logs through it. A sweep prefetches those
+// of many lines (MayMatchLines) and looks them up afterwards.
+type probe struct {
+	kind uint8
+	line int32  // in MayMatchLines, the line's number
+	key  uint32 // probeV4
+	two  int32  // probeName: where the last two labels start
+	h    uint64 // probeName: hash of the last two labels, lower case
+	tok  []byte // probeName: the name as the line has it
+}
+
+// partProbe is part up to its first lookup in a filter: it reports false
+// if there is nothing to look up, else sets *pr (kind probeYes when the
+// run may match without any lookup, or a hash is found).
+func (s *Set) partProbe(p []byte, cl uint8, pr *probe) bool {
 	for len(p) > 0 && p[len(p)-1] == '.' {
 		p = p[:len(p)-1]
 	}
@@ -242,6 +332,7 @@ func (s *Set) part(p []byte, cl uint8) bool {
 				k = len(h)
 			}
 			if s.hash(h[:k]) {
+				pr.kind = probeYes
 				return true
 			}
 			h = h[min(k+1, len(h)):]
@@ -251,7 +342,8 @@ func (s *Set) part(p []byte, cl uint8) bool {
 		return false
 	}
 	if cl&cNonNum == 0 && (s.v4.len() > 0 || s.cidr4) {
-		if a, ok := parseIPv4(p); ok && s.addr(a) {
+		if k, ok := parseIPv4Key(p); ok {
+			pr.kind, pr.key = probeV4, k
 			return true
 		}
 	}
@@ -259,7 +351,8 @@ func (s *Set) part(p []byte, cl uint8) bool {
 		return false
 	}
 	if len(p) > maxDomain {
-		return true // Match lower-cases long names differently; decode to be sure
+		pr.kind = probeYes // Match lower-cases long names differently; decode to be sure
+		return true
 	}
 	// An indicator domain's last label is not all digits, and its last
 	// two labels are in fd2.
@@ -278,17 +371,34 @@ func (s *Set) part(p []byte, cl uint8) bool {
 		return false
 	}
 	var buf [maxDomain]byte
-	b := buf[:len(p)]
+	b := lowerName(buf[:len(p)], p)
+	two := bytes.LastIndexByte(b[:last], '.') + 1
+	pr.kind, pr.tok, pr.two, pr.h = probeName, p, int32(two), hashBytes(b[two:])
+	return true
+}
+
+// lowerName copies p into b (as long), ASCII lower-cased.
+func lowerName(b, p []byte) []byte {
 	for i, c := range p {
 		if 'A' <= c && c <= 'Z' {
 			c += 'a' - 'A'
 		}
 		b[i] = c
 	}
-	two := bytes.LastIndexByte(b[:last], '.') + 1
-	if !s.fd2.has(hashBytes(b[two:])) {
+	return b
+}
+
+// resolve does the lookups of a probe (kind probeV4 or probeName).
+func (s *Set) resolve(pr *probe) bool {
+	if pr.kind == probeV4 {
+		return s.addr4(pr.key)
+	}
+	if !s.fd2.has(pr.h) {
 		return false
 	}
+	var buf [maxDomain]byte
+	b := lowerName(buf[:len(pr.tok)], pr.tok)
+	two := int(pr.two)
 	// b and its parents down to the last two labels.
 	for start := 0; ; {
 		if h := hashBytes(b[start:]); s.fd.has(uint64(strKey(h)) << 32) {
@@ -301,6 +411,30 @@ func (s *Set) part(p []byte, cl uint8) bool {
 		}
 		start += bytes.IndexByte(b[start:], '.') + 1
 	}
+}
+
+// slot returns the filter word a probe's resolve reads first.
+func (s *Set) slot(pr *probe) *uint64 {
+	f, key := &s.f4, uint64(pr.key)<<32
+	if pr.kind == probeName {
+		f, key = &s.fd2, pr.h
+	}
+	if len(f.words) == 0 {
+		return nil
+	}
+	return &f.words[key>>f.shift/64]
+}
+
+// probes are the lookups MayMatchLines defers.
+type probes []probe
+
+// add queues a copy of *pr and prefetches the first word its resolve
+// reads.
+func (q *probes) add(s *Set, pr *probe) {
+	if w := s.slot(pr); w != nil {
+		prefetch(unsafe.Pointer(w))
+	}
+	*q = append(*q, *pr)
 }
 
 // parseIPv4 parses a dotted quad as netip.ParseAddr does, without
@@ -320,24 +454,28 @@ func (s *Set) addr(a netip.Addr) bool {
 	u := a.Unmap().WithZone("")
 	if u.Is4() {
 		k4 := u.As4()
-		k := binary.BigEndian.Uint32(k4[:])
-		if !s.f4.has(uint64(k) << 32) {
-			return false
-		}
-		if _, ok := s.v4.lookup(k); ok {
-			return true
-		}
-		if s.cidr4 {
-			_, ok := s.c4.lookup(k)
-			return ok
-		}
-		return false
+		return s.addr4(binary.BigEndian.Uint32(k4[:]))
 	}
 	if _, ok := s.v6[u.As16()]; ok {
 		return true
 	}
 	if s.cidr6 {
 		_, ok := s.cidr.Lookup(u)
+		return ok
+	}
+	return false
+}
+
+// addr4 is addr for the IPv4 address k.
+func (s *Set) addr4(k uint32) bool {
+	if !s.f4.has(uint64(k) << 32) {
+		return false
+	}
+	if _, ok := s.v4.lookup(k); ok {
+		return true
+	}
+	if s.cidr4 {
+		_, ok := s.c4.lookup(k)
 		return ok
 	}
 	return false

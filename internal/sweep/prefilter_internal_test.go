@@ -38,7 +38,7 @@ func refMayMatch(s *Set, line []byte) bool {
 			j++
 		}
 		if cl&cColon != 0 || cl&cDot != 0 && j-i >= 4 || j-i >= 32 {
-			if s.token(line[i:j], cl) {
+			if s.token(line[i:j], cl, nil) {
 				return true
 			}
 		}
@@ -77,7 +77,73 @@ func FuzzMayMatchLoop(f *testing.F) {
 		if got := set.mayMatchBytes([]byte(line)); got != want {
 			t.Errorf("mayMatchBytes(%q) = %v, byte at a time %v", line, got, want)
 		}
+		got := []bool{false, false}
+		set.LineFilter().MayMatchLines([][]byte{[]byte(line), []byte(line + " evil.com")}, got)
+		if got[0] != want || !got[1] {
+			t.Errorf("MayMatchLines(%q, and with evil.com) = %v, byte at a time %v, true", line, got, want)
+		}
 	})
+}
+
+// TestMayMatchLines compares MayMatchLines with MayMatch on batches of
+// random lines (as TestMayMatchMasksRandom makes them) of every size, for
+// sets with and without each index the deferred lookups use.
+func TestMayMatchLines(t *testing.T) {
+	all := prefilterIndicators()
+	sets := map[string][]intel.Indicator{
+		"all":     all,
+		"no IPv4": {all[2], all[3], all[4]},
+		"no name": {all[0], all[1], all[3]},
+		"CIDR":    {all[1]},
+		"URL":     append(all[:2:2], intel.Indicator{ID: "u", Type: intel.URL, Value: "http://evil.com/x"}),
+	}
+	pieces := []string{
+		`"`, `":"`, `:`, `,`, `.`, "\t", `\`, "\u00e9", " ", "x", "0",
+		`1.2.3.4`, `1.2.3.5`, `10.20.9.9`, `10.21.9.9`, `evil.com`, `notevil.com`, `a.evil.com.`, `EVIL.COM`, `b.a.EVIL.com`,
+		`2001:db8::1`, `da39a3ee5e6b4b0d3255bfef95601890afd80709`, `2015-09-26T00:00:00.003000`, `999.1.1.1`, `1.2.3.4.5`,
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	for name, inds := range sets {
+		set, err := Compile(inds)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lf := set.LineFilter()
+		var yes int
+		for range 300 {
+			lines := make([][]byte, r.IntN(60))
+			for i := range lines {
+				var b bytes.Buffer
+				n := r.IntN(30)
+				if r.IntN(30) == 0 {
+					n = 300 // past maskLine
+				}
+				for range n {
+					b.WriteString(pieces[r.IntN(len(pieces))])
+				}
+				lines[i] = b.Bytes()
+			}
+			got := make([]bool, len(lines))
+			lf.MayMatchLines(lines, got)
+			for i, l := range lines {
+				if want := set.MayMatch(l); got[i] != want {
+					t.Fatalf("%s: MayMatchLines: line %d %q: %v, MayMatch %v", name, i, l, got[i], want)
+				}
+				if got[i] {
+					yes++
+				}
+			}
+		}
+		if yes == 0 {
+			t.Errorf("%s: no line may match", name)
+		}
+	}
+	var none *Set
+	got := []bool{true}
+	none.LineFilter().MayMatchLines([][]byte{[]byte("1.2.3.4")}, got)
+	if got[0] {
+		t.Errorf("nil Set: MayMatchLines says true")
+	}
 }
 
 // TestMayMatchMasksRandom compares the mask prefilter with the byte loop

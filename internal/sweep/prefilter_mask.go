@@ -8,8 +8,9 @@ import "math/bits"
 // and runs of 32 bytes or more. Those are found from the masks too: a
 // '.' or ':' bit, or a run covering an aligned group of 16 token bytes
 // (every run of 31 bytes or more covers one). Most of a log line (keys,
-// numbers, words) is never looked at byte by byte.
-func (s *Set) mayMatchMasks(line []byte) bool {
+// numbers, words) is never looked at byte by byte. With q, lookups of
+// addresses and names are deferred to it (see part).
+func (s *Set) mayMatchMasks(line []byte, q *probes) bool {
 	n := len(line)
 	if n == 0 {
 		return false
@@ -60,7 +61,7 @@ func (s *Set) mayMatchMasks(line []byte) bool {
 				cl |= class[c]
 			}
 			if cl&cColon != 0 || cl&cDot != 0 && j-i >= 4 || j-i >= 32 {
-				if s.token(line[i:j], cl) {
+				if s.token(line[i:j], cl, q) {
 					return true
 				}
 			}

@@ -89,6 +89,16 @@ type Worker interface {
 	Malformed(c *Chunk, err *telemetry.ParseError)
 }
 
+// LinesWanter is a Worker that can be asked about many lines at once:
+// WantLines sets want[i] to what Want(lines[i]) would say. The lines of
+// plain files are asked about in batches (those read into memory at
+// once, up to a thousand), then decoded in order; a Worker whose Want
+// looks things up in large tables can overlap the lookups of a batch.
+type LinesWanter interface {
+	Worker
+	WantLines(lines [][]byte, want []bool)
+}
+
 // Run reads the inputs ("-" is standard input), giving every chunk to one
 // of the Workers, and calls done for each chunk in input order (all chunks
 // of the first input, then of the second ...) from one goroutine, with
@@ -120,7 +130,7 @@ func Run(ctx context.Context, inputs []string, opt Options, newWorker func() Wor
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			s := &scanner{opt: &opt, w: newWorker()}
+			s := newScanner(&opt, newWorker())
 			for t := range work {
 				if ctx.Err() == nil {
 					s.run(ctx, t)
@@ -165,7 +175,7 @@ func Run(ctx context.Context, inputs []string, opt Options, newWorker func() Wor
 				// An earlier chunk changed the header: decode this one
 				// again from the state that header left.
 				if redoer == nil {
-					redoer = &scanner{opt: &opt, w: newWorker()}
+					redoer = newScanner(&opt, newWorker())
 				}
 				c.Data, c.Lines, c.Tail, c.Bytes, c.Skipped, c.header = nil, 0, 0, 0, 0, false
 				t.dec = redo.(telemetry.Cloner).Clone()

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 
@@ -100,13 +101,33 @@ func (w *worker) Malformed(c *chunk.Chunk, pe *telemetry.ParseError) {
 	c.Data = append(recs, record{Line: pe.Line, Offset: pe.Offset, Err: errText(pe)})
 }
 
+// batchWorker is a worker asked about lines in batches (a
+// chunk.LinesWanter); it counts the batches and the lines in them.
+type batchWorker struct {
+	worker
+	batches, lines *atomic.Int64
+}
+
+func (w *batchWorker) WantLines(lines [][]byte, want []bool) {
+	w.batches.Add(1)
+	w.lines.Add(int64(len(lines)))
+	for i, l := range lines {
+		want[i] = w.Want(l)
+	}
+}
+
 // parallel reads paths with chunk.Run and merges the chunks as a caller
 // would.
 func parallel(t *testing.T, paths []string, opt chunk.Options) map[string]*result {
+	return parallelWith(t, paths, opt, func() chunk.Worker { return &worker{t: t} })
+}
+
+// parallelWith is parallel with workers from newWorker.
+func parallelWith(t *testing.T, paths []string, opt chunk.Options, newWorker func() chunk.Worker) map[string]*result {
 	t.Helper()
 	out := map[string]*result{}
 	var order []string
-	err := chunk.Run(context.Background(), paths, opt, func() chunk.Worker { return &worker{t: t} }, func(c *chunk.Chunk) error {
+	err := chunk.Run(context.Background(), paths, opt, newWorker, func(c *chunk.Chunk) error {
 		if c.Err != nil {
 			return c.Err
 		}
@@ -237,19 +258,77 @@ func TestRunMatchesSequential(t *testing.T) {
 	for _, p := range paths {
 		want[p] = sequential(t, p, logfile.Options{MaxLineSize: 2048})
 	}
+	var batches, lines atomic.Int64
 	for _, size := range []int64{1, 5, 64, 333, 4096, chunk.DefaultSize} {
 		for _, jobs := range []int{1, 3} {
-			got := parallel(t, paths, chunk.Options{Jobs: jobs, Size: size, MaxLineSize: 2048})
-			for _, p := range paths {
-				g := got[p]
-				if g == nil {
-					g = &result{}
+			for _, batch := range []bool{false, true} {
+				newWorker := func() chunk.Worker { return &worker{t: t} }
+				if batch {
+					newWorker = func() chunk.Worker { return &batchWorker{worker{t: t}, &batches, &lines} }
 				}
-				if diff := cmp.Diff(want[p], *g); diff != "" {
-					t.Errorf("size %d, jobs %d: %s differs from the sequential reader (-want +got):\n%s", size, jobs, p, diff)
+				got := parallelWith(t, paths, chunk.Options{Jobs: jobs, Size: size, MaxLineSize: 2048}, newWorker)
+				for _, p := range paths {
+					g := got[p]
+					if g == nil {
+						g = &result{}
+					}
+					if diff := cmp.Diff(want[p], *g); diff != "" {
+						t.Errorf("size %d, jobs %d, batches %v: %s differs from the sequential reader (-want +got):\n%s", size, jobs, batch, p, diff)
+					}
 				}
 			}
 		}
+	}
+	if batches.Load() == 0 {
+		t.Errorf("no batches asked about")
+	}
+}
+
+// A plain file of several read steps, with lines too long (longer than a
+// step, and longer than the limit) among them, reads the same whether its
+// lines are asked about one at a time or in batches, and the batches hold
+// many lines.
+func TestRunBatches(t *testing.T) {
+	eve, err := os.ReadFile("../logfile/testdata/samples/eve/eve.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := bytes.SplitAfter(eve, []byte("\n"))
+	var big bytes.Buffer
+	for i := 0; big.Len() < 1500<<10; i++ {
+		big.Write(lines[i%len(lines)])
+		switch i % 900 {
+		case 300:
+			big.WriteString(`{"pad":"` + strings.Repeat("y", 300<<10) + "\"}\n")
+		case 600:
+			big.WriteString(`{"pad":"` + strings.Repeat("z", 3000) + "\"}\n")
+		}
+	}
+	path := filepath.Join(t.TempDir(), "big-eve.json")
+	if err := os.WriteFile(path, big.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want := sequential(t, path, logfile.Options{MaxLineSize: 2048})
+	var batches, asked atomic.Int64
+	batchOf := func(keep func([]byte) bool) func() chunk.Worker {
+		return func() chunk.Worker { return &batchWorker{worker{t: t, want: keep}, &batches, &asked} }
+	}
+	dns := func(l []byte) bool { return bytes.Contains(l, []byte(`"dns"`)) }
+	for _, size := range []int64{100 << 10, chunk.DefaultSize} {
+		opt := chunk.Options{Jobs: 2, Size: size, MaxLineSize: 2048}
+		if diff := cmp.Diff(want, *parallelWith(t, []string{path}, opt, batchOf(nil))[path]); diff != "" {
+			t.Errorf("size %d, batches: differs from the sequential reader (-want +got):\n%s", size, diff)
+		}
+		one := parallelWith(t, []string{path}, opt, func() chunk.Worker { return &worker{t: t, want: dns} })[path]
+		if len(one.Records) == 0 || len(one.Records) == len(want.Records) {
+			t.Fatalf("size %d: %d records of %d kept: want some", size, len(one.Records), len(want.Records))
+		}
+		if diff := cmp.Diff(*one, *parallelWith(t, []string{path}, opt, batchOf(dns))[path]); diff != "" {
+			t.Errorf("size %d: lines declined in batches differ from declined one at a time (-one +batches):\n%s", size, diff)
+		}
+	}
+	if b, l := batches.Load(), asked.Load(); b == 0 || l < 100*b {
+		t.Errorf("%d lines in %d batches: want batches of many lines", l, b)
 	}
 }
 

@@ -29,7 +29,29 @@ type scanner struct {
 	w   Worker
 	buf []byte
 	ev  telemetry.Event
+
+	// Lines of a plain file read but not yet decoded, when w is a
+	// LinesWanter (see queue).
+	lw   LinesWanter
+	pend []pending
+	ask  [][]byte
+	want []bool
 }
+
+func newScanner(opt *Options, w Worker) *scanner {
+	s := &scanner{opt: opt, w: w}
+	s.lw, _ = w.(LinesWanter)
+	return s
+}
+
+// pending is a line queued for decoding.
+type pending struct {
+	line       []byte
+	rel, start int64
+}
+
+// maxPending is the most lines queued at once.
+const maxPending = 1024
 
 // run reads t's chunk and records the outcome on t.c.
 func (s *scanner) run(ctx context.Context, t *task) {
@@ -132,6 +154,7 @@ lines:
 				line, terminated = b[:i], true
 				break
 			}
+			s.flush(c, t.dec) // the buffer is about to be overwritten
 			if len(b) > max {
 				// Too long: find its end without keeping it.
 				n, term, err := s.skipLong(t, w.start+int64(len(w.b)), int64(len(b)))
@@ -185,6 +208,7 @@ lines:
 			line = line[:n-1]
 		}
 		if len(line) > max {
+			s.flush(c, t.dec)
 			s.w.Malformed(c, tooLong(c.File, rel, start, int64(len(line))))
 			continue
 		}
@@ -195,8 +219,9 @@ lines:
 		} else if len(line) > 0 {
 			dataSeen = true
 		}
-		s.decode(c, t.dec, line, rel, start)
+		s.queue(c, t.dec, line, rel, start)
 	}
+	s.flush(c, t.dec)
 	if c.header {
 		c.dec = t.dec
 	}
@@ -208,13 +233,67 @@ func changesHeader(line []byte) bool {
 	return !bytes.HasPrefix(line, []byte("#open")) && !bytes.HasPrefix(line, []byte("#close"))
 }
 
+// queue is decode for a LinesWanter, which is asked about the lines in
+// batches: the line is decoded by the next flush (before its bytes are
+// overwritten and before anything else is reported on c), or at once.
+func (s *scanner) queue(c *Chunk, dec telemetry.Decoder, line []byte, rel, start int64) {
+	if s.lw == nil {
+		s.decode(c, dec, line, rel, start)
+		return
+	}
+	s.pend = append(s.pend, pending{line, rel, start})
+	if len(s.pend) == maxPending {
+		s.flush(c, dec)
+	}
+}
+
+// flush decodes the queued lines, asking the LinesWanter about all of
+// them at once.
+func (s *scanner) flush(c *Chunk, dec telemetry.Decoder) {
+	if len(s.pend) == 0 {
+		return
+	}
+	s.ask = s.ask[:0]
+	for _, p := range s.pend {
+		if asks(p.line) {
+			s.ask = append(s.ask, p.line)
+		}
+	}
+	s.want = append(s.want[:0], make([]bool, len(s.ask))...)
+	s.lw.WantLines(s.ask, s.want)
+	k := 0
+	for _, p := range s.pend {
+		if asks(p.line) {
+			k++
+			if !s.want[k-1] {
+				c.Skipped++
+				continue
+			}
+		}
+		s.decodeLine(c, dec, p.line, p.rel, p.start)
+	}
+	clear(s.ask)
+	clear(s.pend) // the lines are the buffer's
+	s.pend = s.pend[:0]
+}
+
+// asks reports whether the worker is asked about a line: blank and '#'
+// lines (headers) always reach the decoder.
+func asks(line []byte) bool { return len(line) > 0 && line[0] != '#' }
+
 // decode hands one line to the worker: skipped, an event or a malformed
-// line. Blank and '#' lines (headers) always reach the decoder.
+// line.
 func (s *scanner) decode(c *Chunk, dec telemetry.Decoder, line []byte, rel, start int64) {
-	if len(line) > 0 && line[0] != '#' && !s.w.Want(line) {
+	if asks(line) && !s.w.Want(line) {
 		c.Skipped++
 		return
 	}
+	s.decodeLine(c, dec, line, rel, start)
+}
+
+// decodeLine decodes a line the worker wants: an event or a malformed
+// line.
+func (s *scanner) decodeLine(c *Chunk, dec telemetry.Decoder, line []byte, rel, start int64) {
 	src := telemetry.Source{File: c.File, Line: rel, Offset: start, Length: len(line)}
 	s.ev = telemetry.Event{Source: src}
 	ok, err := dec.Decode(line, &s.ev)

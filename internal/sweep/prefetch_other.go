@@ -1,0 +1,8 @@
+//go:build !amd64
+
+package sweep
+
+import "unsafe"
+
+// prefetch does nothing here.
+func prefetch(p unsafe.Pointer) {}
