@@ -127,6 +127,14 @@ func refLastLineMark(b []byte) int {
 	return 0
 }
 
+// withoutAVX2 returns f() with the AVX2 paths off.
+func withoutAVX2(f func() int) int {
+	saved := hasAVX2
+	hasAVX2 = false
+	defer func() { hasAVX2 = saved }()
+	return f()
+}
+
 // TestLastLineMark checks lastLineMark against a byte-at-a-time walk on
 // every prefix of random texts, marks sparse and dense, so that they fall
 // at every place of the 32-byte blocks and at their edges.
@@ -145,8 +153,12 @@ func TestLastLineMark(t *testing.T) {
 				}
 			}
 			for n := range len(b) + 1 {
-				if got, want := lastLineMark(b[:n]), refLastLineMark(b[:n]); got != want {
+				want := refLastLineMark(b[:n])
+				if got := lastLineMark(b[:n]); got != want {
 					t.Fatalf("lastLineMark(%q) = %d, want %d", b[:n], got, want)
+				}
+				if got := withoutAVX2(func() int { return lastLineMark(b[:n]) }); got != want {
+					t.Fatalf("lastLineMark(%q) without AVX2 = %d, want %d", b[:n], got, want)
 				}
 			}
 		}
