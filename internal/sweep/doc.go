@@ -20,7 +20,8 @@
 // Matching allocates nothing when nothing matches, which is the common case.
 // MayMatch goes further for bulk sweeps: it looks at a raw log line's bytes
 // and rules out, exactly, lines in which no indicator's value appears, so
-// they need not be decoded at all.
+// they need not be decoded at all; a LineFilter does the same for batches
+// of lines, its filter probes prefetched and looked at together.
 //
 // A Builder compiles a Set from indicators added one at a time; with
 // AddDerived an IOC list streams into the index (via ioclist.Scan) without
