@@ -625,6 +625,12 @@ func quadAtBytes(text string, pos int) (k Kind, a uint32, n uint8, end int, ok b
 		}
 		a = a<<8 | v
 	}
+	return prefixAfter(text, a, i)
+}
+
+// prefixAfter ends quadAt: the address a ends at text[i]; a '/' there
+// starts a prefix length.
+func prefixAfter(text string, a uint32, i int) (k Kind, _ uint32, n uint8, end int, ok bool) {
 	if i == len(text) || text[i] != '/' {
 		return KindIPv4, a, 0, i, true
 	}
@@ -692,25 +698,7 @@ func quadAt(text string, pos int) (k Kind, a uint32, n uint8, end int, ok bool) 
 	if (v0|v1|v2|v3) > 255 || z0 || z1 || z2 || z3 {
 		return 0, 0, 0, 0, false
 	}
-	a = v0<<24 | v1<<16 | v2<<8 | v3
-	end = pos + e
-	if *(*byte)(unsafe.Add(p, e)) != '/' {
-		return KindIPv4, a, 0, end, true
-	}
-	i := end + 1
-	if i >= len(text) || text[i]-'0' > 9 {
-		return 0, 0, 0, 0, false
-	}
-	n = text[i] - '0'
-	i++
-	if n != 0 && i < len(text) && text[i]-'0' <= 9 {
-		n = n*10 + text[i] - '0'
-		i++
-	}
-	if n > 32 || n < 32 && a<<n != 0 {
-		return 0, 0, 0, 0, false
-	}
-	return KindCIDR, a, n, i, true
+	return prefixAfter(text, v0<<24|v1<<16|v2<<8|v3, pos+e)
 }
 
 // le32 loads the little-endian 32 bits at p+off.
