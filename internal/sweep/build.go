@@ -175,10 +175,11 @@ func finish(parts []*part) *Set {
 	wg.Wait()
 	// The parts' entries are garbage now, about as much memory as the
 	// indexes still to build need: collecting it now lets them have it
-	// instead of fresh memory, which is dear where page faults are.
+	// instead of fresh memory, which is dear where page faults are (a
+	// collection costs 1-2 ms; 1M indicators: the indexes 20 -> 14 ms).
 	clear(parts)
 	clear(src)
-	if n4+nstr[kDomain] > 1<<20 {
+	if n4+nstr[kDomain] > 1<<18 {
 		runtime.GC()
 	}
 
