@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -308,6 +309,89 @@ func TestBuilderFieldsChangeMidSegment(t *testing.T) {
 		got := s.Indicator(int32(i))
 		if diff := cmp.Diff(&want[i], got); diff != "" {
 			t.Fatalf("Indicator(%d) differs (-want +got):\n%s", i, diff)
+		}
+	}
+}
+
+// A list without sections reaches Shard.AddRun in runs of mixed kinds
+// with no name, which take the run fast path (records written without
+// branching on kinds, then the others indexed) while they fit their
+// segment, and after a section line runs with a name, which do not: the
+// shards give what AddDerived gives, indicator by indicator, with the
+// same statistics and matches, whatever the shards' presize.
+func TestAddRunPlainRuns(t *testing.T) {
+	gen := genIndicators(6000, 11)
+	r := rand.New(rand.NewPCG(12, 13))
+	r.Shuffle(len(gen), func(i, j int) { gen[i], gen[j] = gen[j], gen[i] })
+	var list bytes.Buffer
+	for i, ind := range gen {
+		fmt.Fprintln(&list, ind.Value)
+		if i%7 == 0 {
+			fmt.Fprintln(&list, gen[r.IntN(i+1)].Value) // a duplicate
+		}
+		if i == 5000 {
+			fmt.Fprintln(&list, "# APT1") // names the values after it
+		}
+	}
+	data := list.Bytes()
+	ctx := context.Background()
+	b := sweep.NewBuilder(0)
+	ind := intel.Indicator{Source: "plain.txt"}
+	if _, err := ioclist.Scan(ctx, data, "plain.txt", func(typ intel.Type, v, name string) {
+		ind.Type, ind.Value, ind.Name = typ, v, name
+		b.AddDerived(&ind)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	want := b.Set()
+	events := genEvents(3000, gen, 30, 14)
+	for _, hint := range []int{0, 100, 20000} {
+		b2 := sweep.NewBuilder(0)
+		shards := make([]*sweep.Shard, 3)
+		inds := make([]intel.Indicator, len(shards))
+		for k := range shards {
+			shards[k] = sweep.NewShardOver(hint, data)
+			inds[k].Source = "plain.txt"
+		}
+		runs, named := 0, 0
+		if _, err := ioclist.ScanValues(ctx, data, "plain.txt", len(shards), func(k int, v *ioclist.Value) {
+			inds[k].Type, inds[k].Value, inds[k].Name = v.Type, v.Value, v.Name
+			if v.Run == nil {
+				t.Fatalf("line %q not in a run", v.Value)
+			}
+			if v.Name != "" {
+				named++
+			}
+			runs++
+			shards[k].AddRun(&inds[k], data, v.Run)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		for _, sh := range shards {
+			b2.AddShard(sh)
+		}
+		got := b2.Set()
+		if runs < 3 || named == 0 || named == runs || got.Len() != want.Len() || want.Len() < 5900 {
+			t.Fatalf("hint %d: %d runs (%d named), Len %d, want %d (about 6000)", hint, runs, named, got.Len(), want.Len())
+		}
+		for i := range want.Len() {
+			if g, w := got.Indicator(int32(i)), want.Indicator(int32(i)); !cmp.Equal(g, w) {
+				t.Fatalf("hint %d: indicator %d is %+v, want %+v", hint, i, g, w)
+			}
+		}
+		if diff := cmp.Diff(want.Stats(), got.Stats()); diff != "" {
+			t.Errorf("hint %d: stats differ (-AddDerived +AddRun):\n%s", hint, diff)
+		}
+		n := 0
+		for i := range events {
+			w, g := want.Match(&events[i], nil), got.Match(&events[i], nil)
+			n += len(w)
+			if !cmp.Equal(w, g) {
+				t.Fatalf("hint %d: event %d matches %v, want %v", hint, i, g, w)
+			}
+		}
+		if n < 100 {
+			t.Fatalf("only %d matches in the events", n)
 		}
 	}
 }

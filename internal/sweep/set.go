@@ -494,6 +494,9 @@ func (p *part) addRun(ind *intel.Indicator, text []byte, run []ioclist.Item) int
 	}
 	m := p.meta(0, ind, true)
 	p.derived = true
+	if ind.Name == "" && p.addPlain(text, run, m) {
+		return len(run)
+	}
 	for _, it := range run {
 		g := &p.cur // nextSeg replaces it in place
 		if len(g.pos) >= g.pf {
@@ -529,6 +532,70 @@ func (p *part) addRun(ind *intel.Indicator, text []byte, run []ioclist.Item) int
 	}
 	p.inputs += len(run)
 	return len(run)
+}
+
+// runPos maps the kinds of ioclist.Item to the records' pos of a value in
+// text (its type, inText), to be or-ed with offset<<16 | length; and
+// runAddr to the mask that keeps the address of an IPv4 item instead.
+var runPos, runAddr = func() (pos, addr [ioclist.KindJA3 + 1]uint64) {
+	for k := range pos {
+		pos[k] = uint64(runKinds[k].typ)<<posType | inText
+	}
+	pos[ioclist.KindIPv4], addr[ioclist.KindIPv4] = 0, ^uint64(0)
+	return pos, addr
+}()
+
+// maxPlain is the longest run addPlain takes (ioclist's runs are as long).
+const maxPlain = 1024
+
+// addPlain is addRun for the common run: the current segment has room for
+// it, keeps one meta (m) for all and no IDs or extras, and the values have
+// no name. The records are written in one pass that does not branch on
+// the values' kinds (a list's kinds come in any order), then the others
+// than IPv4 addresses are indexed. It reports false, having done nothing,
+// if the run is not such.
+func (p *part) addPlain(text []byte, run []ioclist.Item, m uint32) bool {
+	g := &p.cur
+	k := len(g.pos)
+	end := k + len(run)
+	if len(run) > maxPlain || end > cap(g.pos) || g.metas != nil || g.xs != nil || g.ids != nil || k > 0 && g.meta != m {
+		return false
+	}
+	if g.pf < end { // as prefault.Ahead would, at least to end
+		next := min(max(end, g.pf+prefault.Step/8), cap(g.pos))
+		prefault.Range(g.pos, g.pf, next)
+		g.pf = next
+	}
+	g.meta = m
+	pos := g.pos[k:end]
+	var others [maxPlain]uint16 // the items that are not IPv4 addresses
+	no := 0
+	for i := range run {
+		it := &run[i]
+		a := runAddr[it.Kind]
+		pos[i] = a&uint64(it.Addr) | ^a&(runPos[it.Kind]|uint64(it.Off)<<16|uint64(it.Len))
+		others[no&(maxPlain-1)] = uint16(i)
+		no += int(^a & 1)
+	}
+	g.pos = g.pos[:end]
+	base := p.count
+	p.count += len(run)
+	p.inputs += len(run)
+	p.byType[0] += len(run) - no
+	for _, i := range others[:no] {
+		it := &run[i]
+		n := int32(base + int(i))
+		if it.Kind == ioclist.KindCIDR {
+			e := cidrEntry{bits: it.Bits, n: n}
+			e.a[10], e.a[11] = 0xff, 0xff
+			binary.BigEndian.PutUint32(e.a[12:], it.Addr)
+			p.cidrs.add(e)
+		} else {
+			p.indexString(runKinds[it.Kind].str, unsafe.String(&text[it.Off], it.Len), int(it.Two), n)
+		}
+		p.byType[runKinds[it.Kind].typ]++
+	}
+	return true
 }
 
 // index validates ind, adds its index entry as indicator n, sets r's value
