@@ -437,18 +437,6 @@ func (q *probes) add(s *Set, pr *probe) {
 	*q = append(*q, *pr)
 }
 
-// parseIPv4 parses a dotted quad as netip.ParseAddr does, without
-// allocating.
-func parseIPv4(p []byte) (netip.Addr, bool) {
-	k, ok := parseIPv4Key(p)
-	if !ok {
-		return netip.Addr{}, false
-	}
-	var a [4]byte
-	binary.BigEndian.PutUint32(a[:], k)
-	return netip.AddrFrom4(a), true
-}
-
 // addr reports whether an address is an indicator or in a CIDR one.
 func (s *Set) addr(a netip.Addr) bool {
 	u := a.Unmap().WithZone("")
