@@ -38,6 +38,8 @@ type scanner struct {
 	want []bool
 }
 
+// newScanner returns a scanner for w, which queues lines when w is a
+// LinesWanter.
 func newScanner(opt *Options, w Worker) *scanner {
 	s := &scanner{opt: opt, w: w}
 	s.lw, _ = w.(LinesWanter)
