@@ -3,6 +3,7 @@ package sweep
 import (
 	"bytes"
 	"encoding/binary"
+	"math"
 	"math/bits"
 	"net/netip"
 	"runtime"
@@ -127,16 +128,20 @@ func finish(parts []*part) *Set {
 		if dead == nil {
 			return
 		}
+		// A dropped entry's number becomes -1 (buildV6 and buildCIDR
+		// skip it).
 		for i := 1; i < len(v6); i++ {
 			for j := i - 1; j >= 0 && v6[j].a == v6[i].a; j-- {
-				if s.dup(dead, v6[i].n, v6[j].n) {
+				if v6[j].n >= 0 && s.dup(dead, v6[i].n, v6[j].n) {
+					v6[i].n = -1
 					break
 				}
 			}
 		}
 		for i := 1; i < len(cidrs); i++ {
 			for j := i - 1; j >= 0 && cidrs[j].same(&cidrs[i]); j-- {
-				if s.dup(dead, cidrs[i].n, cidrs[j].n) {
+				if cidrs[j].n >= 0 && s.dup(dead, cidrs[i].n, cidrs[j].n) {
+					cidrs[i].n = -1
 					break
 				}
 			}
@@ -183,42 +188,20 @@ func finish(parts []*part) *Set {
 		runtime.GC()
 	}
 
-	// Drop the duplicates: renumber the records, a goroutine per run of
-	// segments.
-	var rn *renumbering
+	// The duplicates stay as records nobody refers to: the indexes are
+	// built without their entries (markDead and the loops above left
+	// them out), and the set's numbers skip them (renumbering), so no
+	// ref is renumbered and no record moves.
+	s.live = s.n
 	if dead.any() {
-		rn = newRenumbering(dead)
-		// Each segment's new base; then the segments are compacted on
-		// two goroutines, cut where half the records kept come before.
-		newBase := make([]int32, len(s.segs))
-		total := 0
-		for i := range s.segs {
-			g := &s.segs[i]
-			newBase[i] = int32(total)
-			total += len(g.pos) - dead.count(int(g.base), int(g.base)+len(g.pos))
-		}
-		cut := 0
-		for cut < len(s.segs) && int(newBase[cut]) < total/2 {
-			cut++
-		}
-		var dropped [2][len(typeOrder)]int
-		for h, r := range [2][2]int{{0, cut}, {cut, len(s.segs)}} {
-			wg.Go(func() {
-				for i := r[0]; i < r[1]; i++ {
-					compact(&s.segs[i], dead, newBase[i], &dropped[h])
-				}
-			})
-		}
-		wg.Wait()
-		for _, d := range dropped {
-			for k, c := range d {
-				if c > 0 {
-					s.stats.ByType[typeOrder[k]] -= c
-				}
+		s.rn = newRenumbering(dead)
+		for w, x := range dead {
+			for ; x != 0; x &= x - 1 {
+				_, r := s.rec(int32(64*w + bits.TrailingZeros64(x)))
+				s.stats.ByType[typeOrder[r.pos>>posType]]--
+				s.live--
 			}
 		}
-		s.segs = slices.DeleteFunc(s.segs, func(g seg) bool { return len(g.pos) == 0 })
-		s.n = total
 	}
 	for t, c := range s.stats.ByType {
 		if c == 0 {
@@ -240,13 +223,13 @@ func finish(parts []*part) *Set {
 	f4size := n4 + countCIDR4(cidrs) // duplicates and all: about the same
 	wg.Go(func() {
 		cf = newFilter(f4size, 24)
-		netLists = s.buildCIDR(cidrs, rn, nil, &cf)
-		netLists = s.buildV6(v6, rn, netLists)
+		netLists = s.buildCIDR(cidrs, nil, &cf)
+		netLists = s.buildV6(v6, netLists)
 	})
-	v4, v4Lists, vals, shared = buildRefsPar(v4, rn, nil)
+	v4, v4Lists, vals, shared = buildRefsPar(v4, nil)
 	same := func(a, b int32) bool { return string(s.valueBytes(a)) == string(s.valueBytes(b)) }
 	for k := range nStr {
-		ents, lists, v, sh := buildRefsPar(strs[k], rn, same)
+		ents, lists, v, sh := buildRefsPar(strs[k], same)
 		if len(lists) > 0 {
 			relist(ents, len(strLists))
 		}
@@ -286,7 +269,7 @@ func finish(parts []*part) *Set {
 	s.lists = slices.Concat(netLists, v4Lists, strLists)
 	s.stats.Values += vals
 	s.stats.Shared += shared
-	s.stats.Indicators = s.n
+	s.stats.Indicators = s.live
 	s.stats.Rejected = len(s.rejected)
 	return s
 }
@@ -387,8 +370,9 @@ func (s *Set) dup(dead deadSet, n, o int32) bool {
 	return true
 }
 
-// markDead marks the duplicates among sorted entries (see dup); same
-// tells values with equal keys apart (nil: equal keys are equal values).
+// markDead marks the duplicates among sorted entries (see dup), and
+// makes their entries' refs deadRef; same tells values with equal keys
+// apart (nil: equal keys are equal values).
 func (s *Set) markDead(dead deadSet, e []uint64, same func(a, b int32) bool) {
 	for i := 1; i < len(e); i++ {
 		k := e[i] >> 32
@@ -398,66 +382,17 @@ func (s *Set) markDead(dead deadSet, e []uint64, same func(a, b int32) bool) {
 		n := int32(uint32(e[i]))
 		for j := i - 1; j >= 0 && e[j]>>32 == k; j-- {
 			o := int32(uint32(e[j]))
-			if (same == nil || same(n, o)) && s.dup(dead, n, o) {
+			if uint32(e[j]) != deadRef && (same == nil || same(n, o)) && s.dup(dead, n, o) {
+				e[i] = k<<32 | uint64(deadRef)
 				break
 			}
 		}
 	}
 }
 
-// compact drops the records of g's dead indicators, counting them by type
-// into dropped, and numbers the rest from base. It copies whole runs of
-// the indicators of a dead-set word none of which is dead.
-func compact(g *seg, dead deadSet, base int32, dropped *[len(typeOrder)]int) {
-	k := 0
-	move := func(i, n int) { // records i..i+n-1 to k..
-		if k != i {
-			copy(g.pos[k:], g.pos[i:i+n])
-			if g.metas != nil {
-				copy(g.metas[k:], g.metas[i:i+n])
-			}
-			if g.xs != nil {
-				copy(g.xs[k:], g.xs[i:i+n])
-			}
-			if g.ids != nil {
-				copy(g.ids[k:], g.ids[i:i+n])
-			}
-		}
-		k += n
-	}
-	for i := 0; i < len(g.pos); {
-		n := int(g.base) + i
-		run := min(64-n%64, len(g.pos)-i) // the indicators of n's word
-		d := dead[n/64] >> (n % 64)
-		if run < 64 {
-			d &= 1<<run - 1
-		}
-		if d == 0 {
-			move(i, run)
-			i += run
-			continue
-		}
-		for j := range run {
-			if d>>j&1 != 0 {
-				dropped[g.pos[i+j]>>posType]++
-			} else {
-				move(i+j, 1)
-			}
-		}
-		i += run
-	}
-	if g.ids != nil {
-		clear(g.ids[k:])
-		g.ids = slices.Clip(g.ids[:k])
-	}
-	if g.metas != nil {
-		g.metas = slices.Clip(g.metas[:k])
-	}
-	if g.xs != nil {
-		g.xs = slices.Clip(g.xs[:k])
-	}
-	g.pos, g.base = slices.Clip(g.pos[:k]), base
-}
+// deadRef is the ref markDead leaves in the entry of a duplicate, which
+// buildRefs leaves out (no indicator's number: they are below 2^31).
+const deadRef uint32 = math.MaxUint32
 
 // relist adds d to the list numbers of entries whose refs name lists
 // (refs ^i become ^(i+d)), for lists appended after d others.
@@ -471,11 +406,11 @@ func relist(e []uint64, d int) {
 
 // buildRefs turns sorted entries into an index's, in place: one per
 // value, with the posting lists of values several indicators share (refs
-// ^i name lists[i] of those returned). Indicators are renumbered by rn.
-// same tells values with equal keys apart (nil: equal keys are equal
-// values). It also returns the number of distinct values and of those
-// shared.
-func buildRefs(e []uint64, rn *renumbering, same func(a, b int32) bool) (_ []uint64, lists [][]int32, vals, shared int) {
+// ^i name lists[i] of those returned); entries whose ref is deadRef are
+// left out. same tells values with equal keys apart (nil: equal keys are
+// equal values). It also returns the number of distinct values and of
+// those shared.
+func buildRefs(e []uint64, same func(a, b int32) bool) (_ []uint64, lists [][]int32, vals, shared int) {
 	var group, run []int32
 	w := 0 // entries written; never past i, the next read
 	for i := 0; i < len(e); {
@@ -485,8 +420,8 @@ func buildRefs(e []uint64, rn *renumbering, same func(a, b int32) bool) (_ []uin
 			j++
 		}
 		if j-i == 1 {
-			if n := rn.at(int32(uint32(e[i]))); n >= 0 {
-				e[w] = k<<32 | uint64(uint32(n))
+			if uint32(e[i]) != deadRef {
+				e[w] = e[i]
 				w++
 				vals++
 			}
@@ -497,8 +432,8 @@ func buildRefs(e []uint64, rn *renumbering, same func(a, b int32) bool) (_ []uin
 		// first appearance (equal values are adjacent when same is nil).
 		run = run[:0]
 		for _, x := range e[i:j] {
-			if n := rn.at(int32(uint32(x))); n >= 0 {
-				run = append(run, n)
+			if uint32(x) != deadRef {
+				run = append(run, int32(uint32(x)))
 			}
 		}
 		for a := range run {
@@ -530,9 +465,9 @@ func buildRefs(e []uint64, rn *renumbering, same func(a, b int32) bool) (_ []uin
 
 // buildRefsPar is buildRefs on two goroutines for many entries, each on
 // a half of them, cut between keys.
-func buildRefsPar(e []uint64, rn *renumbering, same func(a, b int32) bool) ([]uint64, [][]int32, int, int) {
+func buildRefsPar(e []uint64, same func(a, b int32) bool) ([]uint64, [][]int32, int, int) {
 	if len(e) < 1<<16 {
-		return buildRefs(e, rn, same)
+		return buildRefs(e, same)
 	}
 	m := len(e) / 2
 	for m < len(e) && e[m]>>32 == e[m-1]>>32 {
@@ -544,8 +479,8 @@ func buildRefsPar(e []uint64, rn *renumbering, same func(a, b int32) bool) ([]ui
 		va, vb, shA, shB int
 		wg               sync.WaitGroup
 	)
-	wg.Go(func() { a, la, va, shA = buildRefs(e[:m], rn, same) })
-	b, lb, vb, shB = buildRefs(e[m:], rn, same)
+	wg.Go(func() { a, la, va, shA = buildRefs(e[:m], same) })
+	b, lb, vb, shB = buildRefs(e[m:], same)
 	wg.Wait()
 	if len(lb) > 0 {
 		relist(b, len(la))
@@ -555,7 +490,7 @@ func buildRefsPar(e []uint64, rn *renumbering, same func(a, b int32) bool) ([]ui
 }
 
 // buildV6 builds the IPv6 map from sorted entries.
-func (s *Set) buildV6(v6 []v6entry, rn *renumbering, lists [][]int32) [][]int32 {
+func (s *Set) buildV6(v6 []v6entry, lists [][]int32) [][]int32 {
 	s.v6 = make(map[[16]byte]int32, len(v6))
 	for i := 0; i < len(v6); {
 		j := i + 1
@@ -564,10 +499,8 @@ func (s *Set) buildV6(v6 []v6entry, rn *renumbering, lists [][]int32) [][]int32 
 		}
 		var group []int32
 		for _, e := range v6[i:j] {
-			n := e.n
-			n = rn.at(n)
-			if n >= 0 {
-				group = append(group, n)
+			if e.n >= 0 { // not a duplicate dropped
+				group = append(group, e.n)
 			}
 		}
 		switch len(group) {
@@ -591,7 +524,7 @@ func (s *Set) buildV6(v6 []v6entry, rn *renumbering, lists [][]int32) [][]int32 
 // longest-prefix lookup finds every containing CIDR. Prefixes come sorted
 // by address and length, so each one's supernets are on a stack when it
 // comes up. It also sets the prefixes' ranges in f.
-func (s *Set) buildCIDR(cidrs []cidrEntry, rn *renumbering, lists [][]int32, f *filter) [][]int32 {
+func (s *Set) buildCIDR(cidrs []cidrEntry, lists [][]int32, f *filter) [][]int32 {
 	if len(cidrs) == 0 {
 		return lists
 	}
@@ -620,10 +553,8 @@ func (s *Set) buildCIDR(cidrs []cidrEntry, rn *renumbering, lists [][]int32, f *
 		}
 		own = own[:0]
 		for _, e := range cidrs[i:j] {
-			n := e.n
-			n = rn.at(n)
-			if n >= 0 {
-				own = append(own, n)
+			if e.n >= 0 { // not a duplicate dropped
+				own = append(own, e.n)
 			}
 		}
 		i = j
@@ -748,6 +679,29 @@ func newRenumbering(dead deadSet) *renumbering {
 		sum += uint32(bits.OnesCount64(x))
 	}
 	return &rn
+}
+
+// index returns the old number of the indicator whose new number is i
+// (the inverse of at), which must be one.
+func (rn *renumbering) index(i int32) int32 {
+	t := *rn
+	// start is the new number of word w's first indicator; the word
+	// sought is the last whose start is at most i.
+	start := func(w int) int32 { return int32(64*w) - int32(t[w].before) }
+	lo, hi := 0, len(t)-1
+	for lo < hi {
+		m := int(uint(lo+hi+1) >> 1)
+		if start(m) <= i {
+			lo = m
+		} else {
+			hi = m - 1
+		}
+	}
+	live := ^t[lo].dead
+	for k := i - start(lo); k > 0; k-- {
+		live &= live - 1
+	}
+	return int32(64*lo + bits.TrailingZeros64(live))
 }
 
 // at returns the new number of indicator n, or -1 if it was dropped.

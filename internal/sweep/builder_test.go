@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"net/netip"
 	"slices"
 	"strings"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"github.com/pactwatch/pactwatch/internal/intel"
 	"github.com/pactwatch/pactwatch/internal/intel/ioclist"
 	"github.com/pactwatch/pactwatch/internal/sweep"
+	"github.com/pactwatch/pactwatch/internal/telemetry"
 )
 
 // An IOC list streamed into a Builder with AddDerived gives the same
@@ -392,6 +394,57 @@ func TestAddRunPlainRuns(t *testing.T) {
 		}
 		if n < 100 {
 			t.Fatalf("only %d matches in the events", n)
+		}
+	}
+}
+
+// Duplicates of every type are dropped, whatever index finds them: the
+// set numbers the first of each value in order, counts each type once,
+// and a match names the first (its number and ID).
+func TestDuplicatesDroppedEveryType(t *testing.T) {
+	values := []struct {
+		typ intel.Type
+		v   string
+	}{
+		{intel.IPv4, "198.51.100.7"}, {intel.IPv6, "2001:db8::7"}, {intel.CIDR, "203.0.113.0/24"},
+		{intel.CIDR, "2001:db8:1::/48"}, {intel.Domain, "evil.example"},
+		{intel.SHA256, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
+		{intel.MD5, "d41d8cd98f00b204e9800998ecf8427e"}, {intel.IPv6, "2001:db8::8"},
+	}
+	b := sweep.NewBuilder(0)
+	for round := range 3 {
+		for i, x := range values {
+			if round == 2 && i%2 == 0 {
+				continue
+			}
+			b.AddDerived(&intel.Indicator{Type: x.typ, Value: x.v, Source: "list"})
+		}
+	}
+	s := b.Set()
+	if s.Len() != len(values) {
+		t.Fatalf("Len() = %d, want %d", s.Len(), len(values))
+	}
+	byType := map[intel.Type]int{}
+	for i, x := range values {
+		byType[x.typ]++
+		if got := s.Indicator(int32(i)); got.Value != x.v {
+			t.Errorf("Indicator(%d).Value = %q, want %q", i, got.Value, x.v)
+		}
+	}
+	if diff := cmp.Diff(byType, s.Stats().ByType); diff != "" {
+		t.Errorf("Stats().ByType differ (-want +got):\n%s", diff)
+	}
+	if got := s.Stats().Indicators; got != len(values) {
+		t.Errorf("Stats().Indicators = %d, want %d", got, len(values))
+	}
+	for i, ev := range []telemetry.Event{
+		{SrcIP: netip.MustParseAddr("198.51.100.7")}, {SrcIP: netip.MustParseAddr("2001:db8::7")},
+		{SrcIP: netip.MustParseAddr("203.0.113.9")}, {SrcIP: netip.MustParseAddr("2001:db8:1::9")},
+		{Domain: "a.evil.example"}, {SHA256: values[5].v}, {MD5: values[6].v}, {DstIP: netip.MustParseAddr("2001:db8::8")},
+	} {
+		ms := s.Match(&ev, nil)
+		if len(ms) != 1 || ms[0].Indicator != int32(i) || s.ID(ms[0].Indicator) != intel.IndicatorID(values[i].typ, values[i].v) {
+			t.Errorf("event %d: matches %+v, want indicator %d only", i, ms, i)
 		}
 	}
 }

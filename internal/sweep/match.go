@@ -85,10 +85,10 @@ func (s *Set) Match(ev *telemetry.Event, dst []Match) []Match {
 // appendRef appends one Match per indicator of ref r.
 func (s *Set) appendRef(dst []Match, field, value string, r int32) []Match {
 	if r >= 0 {
-		return append(dst, Match{Field: field, Value: value, Indicator: r})
+		return append(dst, Match{Field: field, Value: value, Indicator: s.number(r)})
 	}
 	for _, i := range s.lists[^r] {
-		dst = append(dst, Match{Field: field, Value: value, Indicator: i})
+		dst = append(dst, Match{Field: field, Value: value, Indicator: s.number(i)})
 	}
 	return dst
 }

@@ -133,8 +133,9 @@ func TestDeadSetCount(t *testing.T) {
 }
 
 // TestRenumbering checks renumbering.at against counting the dead
-// indicators before each one, for dead sets sparse, dense and in runs,
-// around the boundaries of its words and counts.
+// indicators before each one, and index as its inverse, for dead sets
+// sparse, dense and in runs, around the boundaries of its words and
+// counts.
 func TestRenumbering(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
 	for _, tc := range []struct {
@@ -164,6 +165,11 @@ func TestRenumbering(t *testing.T) {
 		for i := range tc.n {
 			if got := rn.at(int32(i)); got != want[i] {
 				t.Fatalf("%d indicators: at(%d) = %d, want %d", tc.n, i, got, want[i])
+			}
+			if want[i] >= 0 {
+				if got := rn.index(want[i]); got != int32(i) {
+					t.Fatalf("%d indicators: index(%d) = %d, want %d", tc.n, want[i], got, i)
+				}
 			}
 		}
 	}

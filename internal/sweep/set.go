@@ -25,9 +25,17 @@ import (
 // (rejected indicators are skipped, so the numbers are those of the input
 // only when nothing was rejected).
 type Set struct {
-	segs  []seg     // the indicators, in order, in the parts they were added in
-	n     int       // the number of indicators
-	metas []meta    // shared per-feed fields, deduplicated
+	segs  []seg  // the records, in order, in the parts they were added in
+	n     int    // the number of records
+	metas []meta // shared per-feed fields, deduplicated
+
+	// The records of duplicates dropped stay, numbered as the others
+	// (refs are record numbers), but are not indicators of the set: an
+	// indicator's number is its record's less the dropped records before
+	// it (rn.at), nil when none were.
+	live int // the number of indicators
+	rn   *renumbering
+
 	lists [][]int32 // posting lists of values shared by several indicators
 
 	// Index values are refs: r >= 0 is one indicator, r < 0 is lists[^r].
@@ -832,7 +840,18 @@ func (s *Set) Len() int {
 	if s == nil {
 		return 0
 	}
-	return s.n
+	return s.live
+}
+
+// number returns the number of the indicator of record r.
+func (s *Set) number(r int32) int32 { return s.rn.at(r) }
+
+// record returns the record of indicator i.
+func (s *Set) record(i int32) int32 {
+	if s.rn == nil {
+		return i
+	}
+	return s.rn.index(i)
 }
 
 // Indicator returns indicator i (0 <= i < Len()) as compiled, with its
@@ -840,9 +859,10 @@ func (s *Set) Len() int {
 // keep or modify; the Indicates slice is shared and must not be modified.
 // It returns nil for an i out of range.
 func (s *Set) Indicator(i int32) *intel.Indicator {
-	if s == nil || i < 0 || int(i) >= s.n {
+	if s == nil || i < 0 || int(i) >= s.live {
 		return nil
 	}
+	i = s.record(i)
 	g, r := s.rec(i)
 	m := &s.metas[r.meta]
 	v := s.value(i)
@@ -866,9 +886,10 @@ func (s *Set) Indicator(i int32) *intel.Indicator {
 // ID returns the ID of indicator i without copying the rest, or "" for an
 // i out of range.
 func (s *Set) ID(i int32) string {
-	if s == nil || i < 0 || int(i) >= s.n {
+	if s == nil || i < 0 || int(i) >= s.live {
 		return ""
 	}
+	i = s.record(i)
 	g, r := s.rec(i)
 	m := &s.metas[r.meta]
 	if m.derive {
