@@ -636,20 +636,6 @@ type deadSet []uint64
 func (d deadSet) has(n int32) bool { return atomic.LoadUint64(&d[n/64])>>(n%64)&1 != 0 }
 func (d deadSet) add(n int32)      { atomic.OrUint64(&d[n/64], 1<<(n%64)) }
 
-// count returns the number of dead indicators from n to m-1.
-func (d deadSet) count(n, m int) int {
-	c := 0
-	for n < m {
-		w := d[n/64] >> (n % 64)
-		if run := m - n; run < 64-n%64 {
-			w &= 1<<run - 1
-		}
-		c += bits.OnesCount64(w)
-		n += 64 - n%64
-	}
-	return c
-}
-
 func (d deadSet) any() bool {
 	for _, w := range d {
 		if w != 0 {

@@ -105,33 +105,6 @@ func TestSortCIDRsRandom(t *testing.T) {
 	}
 }
 
-// deadSet.count counts the set bits of any range, across words.
-func TestDeadSetCount(t *testing.T) {
-	r := rand.New(rand.NewPCG(6, 7))
-	d := make(deadSet, 8)
-	var naive []bool
-	for n := range 8 * 64 {
-		dead := r.IntN(3) == 0
-		naive = append(naive, dead)
-		if dead {
-			d.add(int32(n))
-		}
-	}
-	for range 5000 {
-		n := r.IntN(len(naive) + 1)
-		m := n + r.IntN(len(naive)-n+1)
-		want := 0
-		for _, x := range naive[n:m] {
-			if x {
-				want++
-			}
-		}
-		if got := d.count(n, m); got != want {
-			t.Fatalf("count(%d, %d) = %d, want %d", n, m, got, want)
-		}
-	}
-}
-
 // TestRenumbering checks renumbering.at against counting the dead
 // indicators before each one, and index as its inverse, for dead sets
 // sparse, dense and in runs, around the boundaries of its words and

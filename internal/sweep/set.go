@@ -827,14 +827,6 @@ func (s *Set) value(i int32) string {
 	return string(s.valueBytes(i))
 }
 
-// expand appends the indicators of ref r to dst.
-func (s *Set) expand(dst []int32, r int32) []int32 {
-	if r >= 0 {
-		return append(dst, r)
-	}
-	return append(dst, s.lists[^r]...)
-}
-
 // Len returns the number of indicators in the set.
 func (s *Set) Len() int {
 	if s == nil {
