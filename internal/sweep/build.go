@@ -645,11 +645,12 @@ func (d deadSet) any() bool {
 	return false
 }
 
-// renumbering maps the numbers indicators had before duplicates were
-// dropped to their numbers after. The nil *renumbering changes nothing.
-// It is a bit per indicator and a count per 64 of them, side by side (2.5
-// MB for ten million, which stays in the CPU cache, where a table of new
-// numbers read at random would not; one cache line a lookup).
+// renumbering maps record numbers, which count the duplicates dropped,
+// to indicator numbers, which do not (at), and back (index). The nil
+// *renumbering changes nothing. It is a bit per record and a count per 64
+// of them, side by side (2.5 MB for ten million; one cache line a
+// lookup), read only at the set's edge: for a match, and by Indicator and
+// ID.
 type renumbering []rnWord
 
 type rnWord struct {
