@@ -3,7 +3,9 @@ package intel
 import (
 	"crypto/sha1"
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 )
 
 // pactwatchNamespace is the fixed UUID namespace under which pactwatch
@@ -41,16 +43,11 @@ func SortCollection(c *Collection) {
 	SortActors(c.Actors)
 	sort.SliceStable(c.Software, func(i, j int) bool { return c.Software[i].ID < c.Software[j].ID })
 	sort.SliceStable(c.Techniques, func(i, j int) bool { return c.Techniques[i].ID < c.Techniques[j].ID })
-	sort.SliceStable(c.Indicators, func(i, j int) bool {
-		a, b := c.Indicators[i], c.Indicators[j]
-		if a.ID != b.ID {
-			return a.ID < b.ID
-		}
-		if a.Type != b.Type {
-			return a.Type < b.Type
-		}
-		return a.Value < b.Value
-	})
+	// A million indicators are often in order already (stix.Decode makes
+	// them so), and moving them about is dear: check first.
+	if !slices.IsSortedFunc(c.Indicators, compareIndicators) {
+		slices.SortStableFunc(c.Indicators, compareIndicators)
+	}
 	sort.SliceStable(c.Relationships, func(i, j int) bool { return c.Relationships[i].ID < c.Relationships[j].ID })
 	sort.SliceStable(c.Unsupported, func(i, j int) bool {
 		a, b := c.Unsupported[i], c.Unsupported[j]
@@ -65,4 +62,15 @@ func SortCollection(c *Collection) {
 		}
 		return a.Input < b.Input
 	})
+}
+
+// compareIndicators orders indicators by ID, type and value.
+func compareIndicators(a, b Indicator) int {
+	if c := strings.Compare(a.ID, b.ID); c != 0 {
+		return c
+	}
+	if c := strings.Compare(string(a.Type), string(b.Type)); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Value, b.Value)
 }

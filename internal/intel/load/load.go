@@ -62,6 +62,13 @@ func File(ctx context.Context, path string, opt Options) (*intel.Collection, err
 // the format it detected.
 func Bytes(ctx context.Context, data []byte, file string, opt Options) (*intel.Collection, Format, error) {
 	trimmed := bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")))
+	// A STIX bundle, the largest JSON there is (feeds of a million
+	// indicators), is decoded without checking and probing it whole first.
+	if c, ok, err := stix.DecodeBundle(ctx, trimmed, file); err != nil {
+		return nil, "", fmt.Errorf("load intel: %w", err)
+	} else if ok {
+		return stixFormat(c)
+	}
 	if len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') && json.Valid(trimmed) {
 		return decodeJSON(ctx, trimmed, file)
 	}
@@ -105,6 +112,11 @@ func decodeJSON(ctx context.Context, data []byte, file string) (*intel.Collectio
 	if err != nil {
 		return nil, "", fmt.Errorf("load intel: %w", err)
 	}
+	return stixFormat(c)
+}
+
+// stixFormat tells an ATT&CK bundle from other STIX, enriching the first.
+func stixFormat(c *intel.Collection) (*intel.Collection, Format, error) {
 	if attack.IsATTACK(c) {
 		attack.Enrich(c)
 		return c, FormatATTACK, nil

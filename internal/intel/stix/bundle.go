@@ -6,12 +6,16 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pactwatch/pactwatch/internal/intel"
@@ -127,6 +131,107 @@ func Decode(ctx context.Context, data []byte, file string) (*intel.Collection, e
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if c, ok, err := DecodeBundle(ctx, data, file); ok || err != nil {
+		return c, err
+	}
+	return decodeWhole(ctx, data, file)
+}
+
+// DecodeBundle is Decode for a bundle, {"type": "bundle", "objects":
+// [...]}, which it decodes an object at a time: ok is false, and nothing
+// done, for other input, and for a bundle whose text it does not read
+// exactly as encoding/json would or that is not valid JSON (Decode then
+// reads it as a whole). A caller that would check that data is JSON
+// before decoding it can try DecodeBundle first: what it decodes it has
+// checked.
+func DecodeBundle(ctx context.Context, data []byte, file string) (_ *intel.Collection, ok bool, _ error) {
+	if err := ctx.Err(); err != nil {
+		return nil, false, err
+	}
+	spans, ok := bundleSpans(data)
+	if !ok {
+		return nil, false, nil
+	}
+	return decodeSpans(ctx, data, spans, file)
+}
+
+// decodeSpans decodes a bundle's objects, spans of data, on up to
+// GOMAXPROCS goroutines, into one array made at once (decoding the
+// objects array as one value grows it by copying, hundreds of megabytes
+// for a million objects, in copies the garbage collector cannot
+// interrupt). An object that does not decode is Unsupported, as in
+// decodeWhole; ok is false if one is not even JSON (decodeWhole then says
+// what it says about such input).
+func decodeSpans(ctx context.Context, data []byte, spans []span, file string) (_ *intel.Collection, ok bool, _ error) {
+	objs := make([]object, len(spans))
+	errs := make([]error, len(spans))
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(spans)/256))
+	var (
+		syntax atomic.Bool
+		wg     sync.WaitGroup
+	)
+	for w := range workers {
+		lo, hi := len(spans)*w/workers, len(spans)*(w+1)/workers
+		wg.Go(func() {
+			for i := lo; i < hi; i++ {
+				if (i-lo)%1024 == 0 && (ctx.Err() != nil || syntax.Load()) {
+					return
+				}
+				err := json.Unmarshal(data[spans[i].start:spans[i].end], &objs[i])
+				if _, bad := err.(*json.SyntaxError); bad {
+					syntax.Store(true)
+					return
+				}
+				errs[i] = err
+			}
+		})
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, false, err
+	}
+	if syntax.Load() {
+		return nil, false, nil
+	}
+	c := &intel.Collection{}
+	ptrs := make([]*object, 0, len(objs))
+	for i := range objs {
+		if bad := unusable(c, &objs[i], errs[i], data[spans[i].start:spans[i].end], i, file); !bad {
+			ptrs = append(ptrs, &objs[i])
+		}
+	}
+	return finish(c, ptrs, file), true, nil
+}
+
+// unusable records o, object i decoded from raw with error err, as
+// Unsupported if it did not decode or has no type or id, and reports
+// whether it did.
+func unusable(c *intel.Collection, o *object, err error, raw []byte, i int, file string) bool {
+	if err != nil {
+		var head struct {
+			ID string `json:"id"`
+		}
+		_ = json.Unmarshal(raw, &head) // best effort: the id, if any
+		c.Unsupported = append(c.Unsupported, intel.Unsupported{
+			File: file, ID: head.ID, Input: "object " + strconv.Itoa(i),
+			Reason: fmt.Sprintf("object does not decode: %v", err),
+		})
+		return true
+	}
+	if o.Type == "" || o.ID == "" {
+		c.Unsupported = append(c.Unsupported, intel.Unsupported{
+			File: file, ID: o.ID, Input: "object " + strconv.Itoa(i),
+			Reason: "object has no type or id",
+		})
+		return true
+	}
+	return false
+}
+
+// decodeWhole is Decode for any input: a bundle that decodes as a whole
+// in one pass, else the objects of a bundle or array, or a lone object,
+// one by one.
+func decodeWhole(ctx context.Context, data []byte, file string) (*intel.Collection, error) {
 	c := &intel.Collection{}
 	// Fast path: a well-formed bundle decodes in one pass.
 	var whole struct {
@@ -152,25 +257,9 @@ func Decode(ctx context.Context, data []byte, file string) (*intel.Collection, e
 			}
 		}
 		o := &object{}
-		if err := json.Unmarshal(raw, o); err != nil {
-			var head struct {
-				ID string `json:"id"`
-			}
-			_ = json.Unmarshal(raw, &head) // best effort: the id, if any
-			c.Unsupported = append(c.Unsupported, intel.Unsupported{
-				File: file, ID: head.ID, Input: "object " + strconv.Itoa(i),
-				Reason: fmt.Sprintf("object does not decode: %v", err),
-			})
-			continue
+		if !unusable(c, o, json.Unmarshal(raw, o), raw, i, file) {
+			objs = append(objs, o)
 		}
-		if o.Type == "" || o.ID == "" {
-			c.Unsupported = append(c.Unsupported, intel.Unsupported{
-				File: file, ID: o.ID, Input: "object " + strconv.Itoa(i),
-				Reason: "object has no type or id",
-			})
-			continue
-		}
-		objs = append(objs, o)
 	}
 	return finish(c, objs, file), nil
 }
@@ -188,7 +277,12 @@ func finish(c *intel.Collection, objs []*object, file string) *intel.Collection 
 	objs = latestVersions(objs)
 	b := &builder{c: c, file: file, source: filepath.Base(file), byID: map[string]*object{}, tlp: map[string]string{}}
 	for _, o := range objs {
-		b.byID[o.ID] = o
+		// Nothing looks indicators up by id (relationships and
+		// created_by_ref point at actors, software, identities and
+		// locations), and they may be millions.
+		if o.Type != "indicator" {
+			b.byID[o.ID] = o
+		}
 		if o.Type == "marking-definition" {
 			b.marking(o)
 		}
@@ -239,6 +333,9 @@ func splitObjects(data []byte) ([]json.RawMessage, error) {
 // time. Distinct objects that share an id and a modified time (a producer
 // reusing ids) are all kept, in input order.
 func latestVersions(objs []*object) []*object {
+	if !repeatsID(objs) {
+		return objs
+	}
 	latest := map[string]time.Time{}
 	for _, o := range objs {
 		t := parseTime(o.Modified)
@@ -253,6 +350,25 @@ func latestVersions(objs []*object) []*object {
 		}
 	}
 	return out
+}
+
+// repeatsID reports whether two objects may share an id: whether two
+// ids' hashes are equal. Most bundles give every object once, and a
+// million ids are hashed and sorted in a fraction of the time a map of
+// them takes to build.
+func repeatsID(objs []*object) bool {
+	seed := maphash.MakeSeed()
+	h := make([]uint64, len(objs))
+	for i, o := range objs {
+		h[i] = maphash.String(seed, o.ID)
+	}
+	slices.Sort(h)
+	for i := 1; i < len(h); i++ {
+		if h[i] == h[i-1] {
+			return true
+		}
+	}
+	return false
 }
 
 func parseTime(s string) time.Time {
@@ -355,6 +471,7 @@ func confidence(raw json.RawMessage) int {
 func (b *builder) build(objs []*object) {
 	actors := map[string]*intel.Actor{}
 	var actorOrder []string
+	var inds []*object
 	for _, o := range objs {
 		switch o.Type {
 		case "intrusion-set", "threat-actor":
@@ -390,7 +507,7 @@ func (b *builder) build(objs []*object) {
 			}
 			b.c.Techniques = append(b.c.Techniques, t)
 		case "indicator":
-			b.indicator(o)
+			inds = append(inds, o)
 		case "relationship":
 			b.c.Relationships = append(b.c.Relationships, intel.Relationship{
 				ID: o.ID, Type: o.RelationshipType, From: o.SourceRef, To: o.TargetRef, Source: b.sourceOf(o),
@@ -404,6 +521,15 @@ func (b *builder) build(objs []*object) {
 				b.c.Ignored[o.Type]++
 			}
 		}
+	}
+
+	// Indicators are made in the order of their ids (each one's terms in
+	// the collection's order), so that the collection, which is sorted
+	// by id, type and value, is so already.
+	slices.SortStableFunc(inds, func(a, b *object) int { return strings.Compare(a.ID, b.ID) })
+	b.c.Indicators = slices.Grow(b.c.Indicators, len(inds))
+	for _, o := range inds {
+		b.indicator(o)
 	}
 
 	// Relationships fill in the actors and indicators.
@@ -503,6 +629,12 @@ func (b *builder) indicator(o *object) {
 		bad(err.Error())
 		return
 	}
+	slices.SortStableFunc(terms, func(a, b Term) int {
+		if c := strings.Compare(string(a.Type), string(b.Type)); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Value, b.Value)
+	})
 	for _, t := range terms {
 		b.c.Indicators = append(b.c.Indicators, intel.Indicator{
 			ID: o.ID, Type: t.Type, Value: t.Value, Pattern: o.Pattern, Name: o.Name,

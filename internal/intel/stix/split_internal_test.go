@@ -1,0 +1,181 @@
+package stix
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+// bundles returns the bundles in testdata, each with variants that take
+// the other branches of the object-at-a-time decoding: objects reversed
+// (indicators out of id order), a later and an equal version of an
+// indicator, objects that do not decode or have no id, a non-object
+// element and other spacing.
+func bundles(t testing.TB) map[string][]byte {
+	t.Helper()
+	files, _ := filepath.Glob("testdata/*.json")
+	more, _ := filepath.Glob("testdata/*/*.json")
+	out := map[string][]byte{}
+	for _, f := range append(files, more...) {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var top struct {
+			Type    string            `json:"type"`
+			Objects []json.RawMessage `json:"objects"`
+		}
+		if json.Unmarshal(data, &top) != nil || top.Type != "bundle" {
+			continue
+		}
+		out[f] = data
+		objs := top.Objects
+		wrap := func(objs []json.RawMessage, sep string) []byte {
+			parts := make([]string, len(objs))
+			for i, o := range objs {
+				parts[i] = string(o)
+			}
+			return []byte(`{"id": "bundle--1", "objects":` + sep + `[` + sep + strings.Join(parts, ","+sep) + sep + `],` + sep + `"type":"bundle"}`)
+		}
+		rev := slices.Clone(objs)
+		slices.Reverse(rev)
+		out[f+" reversed"] = wrap(rev, "\n ")
+		var extra []json.RawMessage
+		for _, o := range objs {
+			var h struct{ Type, ID, Modified string }
+			_ = json.Unmarshal(o, &h)
+			if h.Type == "indicator" {
+				later := bytes.Replace(o, []byte(`"modified"`), []byte(`"x_old_modified"`), 1)
+				later = append([]byte(`{"modified":"2030-01-01T00:00:00Z","confidence":7,`), later[1:]...)
+				extra = append(extra, o, later)
+				break
+			}
+		}
+		extra = append(extra, json.RawMessage(`{"type":"indicator","id":"indicator--9","name":5}`),
+			json.RawMessage(`{"type":"indicator","pattern":"[ipv4-addr:value = '192.0.2.1']"}`),
+			json.RawMessage(`17`), json.RawMessage(`null`))
+		out[f+" with extras"] = wrap(append(slices.Clone(objs), extra...), "")
+	}
+	if len(out) < 10 {
+		t.Fatalf("only %d bundles in testdata", len(out))
+	}
+	return out
+}
+
+// DecodeBundle gives what decoding the bundle as a whole gives.
+func TestDecodeBundleMatchesWhole(t *testing.T) {
+	ctx := context.Background()
+	for name, data := range bundles(t) {
+		got, ok, err := DecodeBundle(ctx, data, "b.json")
+		if !ok || err != nil {
+			t.Errorf("%s: DecodeBundle ok %v, %v; want it decoded", name, ok, err)
+			continue
+		}
+		want, err := decodeWhole(ctx, data, "b.json")
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
+			t.Errorf("%s: DecodeBundle differs from decodeWhole (-whole +bundle):\n%s", name, diff)
+		}
+		if !strings.HasSuffix(name, "extras") {
+			continue
+		}
+		if len(got.Unsupported) < 3 {
+			t.Errorf("%s: %d unsupported, want the three bad objects at least", name, len(got.Unsupported))
+		}
+		// Of the three versions of an indicator only the latest counts.
+		later := map[string]bool{}
+		for _, ind := range got.Indicators {
+			if ind.Confidence == 7 {
+				later[ind.ID] = true
+			}
+		}
+		for _, ind := range got.Indicators {
+			if later[ind.ID] && ind.Confidence != 7 {
+				t.Errorf("%s: an earlier version of %s is kept: %+v", name, ind.ID, ind)
+			}
+		}
+	}
+}
+
+// bundleSpans delimits elements as encoding/json does, and declines what
+// it does not read as encoding/json would.
+func TestBundleSpans(t *testing.T) {
+	tricky := `{"a":"\"}]\\","b":[1,{"c":"{["}],"d":{}}`
+	good := map[string][]string{
+		`{"type":"bundle","objects":[]}`: nil,
+		`{"type":"bundle"}`:              nil,
+		"\xef\xbb\xbf {\"objects\" : [ 1 , \"x\" ,null,[]] ,\"type\":\"bundle\" }\n": {`1`, `"x"`, `null`, `[]`},
+		`{"type":"bundle","objects":[` + tricky + `,{}],"id":"bundle--\"x\""}`:       {tricky, `{}`},
+	}
+	for in, want := range good {
+		spans, ok := bundleSpans([]byte(in))
+		var got []string
+		for _, s := range spans {
+			got = append(got, strings.TrimPrefix(in, "\xef\xbb\xbf")[s.start:s.end])
+		}
+		if !ok || !slices.Equal(got, want) {
+			t.Errorf("bundleSpans(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{
+		``, `[]`, `{}`, `{"type":"note","objects":[]}`,
+		`{"Type":"bundle","objects":[]}`, `{"type":"bundle","OBJECTS":[]}`, `{"typ\u0065":"bundle"}`,
+		`{"type":"bundle","type":"bundle"}`, `{"type":"bundle","objects":[],"objects":[]}`,
+		`{"type":"bun\u0064le"}`, `{"type":"bundle","objects":{}}`, `{"type":"bundle","objects":[1 2]}`,
+		`{"type":"bundle","objects":[{"a":"]"}`, `{"type":"bundle","objects":[]} x`, `{"type":"bundle",}`,
+		`{"type":"bundle","id":tru}`, "{\"type\":\"bundle\",\"a\x01\":1}", `{"type":"bundle" "objects":[]}`,
+	} {
+		if spans, ok := bundleSpans([]byte(in)); ok {
+			t.Errorf("bundleSpans(%q) = %v, true; want it declined", in, spans)
+		}
+	}
+}
+
+// Whatever DecodeBundle decodes, decodeWhole decodes the same; what is
+// not JSON it declines.
+func FuzzDecodeBundle(f *testing.F) {
+	for _, data := range bundles(f) {
+		if len(data) < 4000 {
+			f.Add(data)
+		}
+	}
+	f.Add([]byte(`{"type":"bundle","objects":[{"type":"indicator","id":"indicator--1","pattern":"[ipv4-addr:value = '192.0.2.1']"},{"type":"x","id":"x--1"`))
+	f.Add([]byte(`{"type":"bundle","objects":[{"type":"indicator","id":"indicator--1","pattern":"[ipv4-addr:value = '192.0.2.1']",}]}`))
+	ctx := context.Background()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, ok, err := DecodeBundle(ctx, data, "f.json")
+		if err != nil {
+			t.Fatalf("DecodeBundle: %v", err)
+		}
+		if !ok {
+			return
+		}
+		if !json.Valid(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))) {
+			t.Fatalf("DecodeBundle decoded invalid JSON %q", data)
+		}
+		want, err := decodeWhole(ctx, data, "f.json")
+		if err != nil {
+			t.Fatalf("decodeWhole: %v", err)
+		}
+		if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
+			t.Fatalf("DecodeBundle(%q) differs (-whole +bundle):\n%s", data, diff)
+		}
+	})
+}
+
+func ExampleDecodeBundle() {
+	c, ok, err := DecodeBundle(context.Background(), []byte(`{"type":"bundle","objects":[{"type":"indicator","id":"indicator--1","pattern":"[ipv4-addr:value = '192.0.2.1' OR domain-name:value = 'Evil.example']"}]}`), "b.json")
+	fmt.Println(ok, err, len(c.Indicators), c.Indicators[0].Value, c.Indicators[1].Value)
+	// Output: true <nil> 2 evil.example 192.0.2.1
+}
