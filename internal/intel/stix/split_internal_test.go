@@ -179,3 +179,65 @@ func ExampleDecodeBundle() {
 	fmt.Println(ok, err, len(c.Indicators), c.Indicators[0].Value, c.Indicators[1].Value)
 	// Output: true <nil> 2 evil.example 192.0.2.1
 }
+
+// compileSimple compiles what it compiles as the parser does.
+func TestCompileSimple(t *testing.T) {
+	values := []string{"192.0.2.1", "192.0.2.0/24", "192.0.2.1/32", " 192.0.2.1", "2001:db8::1", "2001:DB8::/32",
+		"Evil.Example.com", "evil.example.com.", "xn--bcher-kva.example", "bücher.example", "http://Evil.example/a b?c",
+		"d41d8cd98f00b204e9800998ecf8427e", "D41D8CD98F00B204E9800998ECF8427E", strings.Repeat("ab", 32), strings.Repeat("a", 40),
+		"x@Example.com", "not an ip", "", "1.2.3.4]", "a = 'b", "]["}
+	n := 0
+	for path := range simplePaths {
+		for _, v := range values {
+			for _, p := range []string{"[" + path + " = '" + v + "']", "[" + path + "='" + v + "']"} {
+				got, ok := compileSimple(p)
+				p2, err := ParsePattern(p)
+				var want []Term
+				if err == nil {
+					want, err = Compile(p2)
+				}
+				if ok {
+					n++
+					if err != nil || !slices.Equal(got, want) {
+						t.Errorf("compileSimple(%q) = %v; the parser gives %v, %v", p, got, want, err)
+					}
+				}
+				if all, err2 := CompileString(p); !slices.Equal(all, want) || (err == nil) != (err2 == nil) {
+					t.Errorf("CompileString(%q) = %v, %v; the parser gives %v, %v", p, all, err2, want, err)
+				}
+			}
+		}
+	}
+	if n < 20 {
+		t.Errorf("compileSimple compiled %d patterns, want most of those of one plain comparison", n)
+	}
+	for _, p := range []string{"[ipv4-addr:value = '1.2.3.4'] OR [ipv4-addr:value = '1.2.3.5']", "[ipv4-addr:value = '1.2.3.4' OR ipv4-addr:value = '1.2.3.5']",
+		"[ipv4-addr:value = 'a\\'b']", "[ipv4-addr:value  = '1.2.3.4']", "[x-custom:value = '1.2.3.4']"} {
+		if got, ok := compileSimple(p); ok {
+			t.Errorf("compileSimple(%q) = %v; want it left to the parser", p, got)
+		}
+	}
+}
+
+func FuzzCompileSimple(f *testing.F) {
+	f.Add("[ipv4-addr:value = '192.0.2.1']")
+	f.Add("[file:hashes.'SHA-256' = 'ABCD']")
+	f.Add("[domain-name:value = 'a.b']")
+	f.Fuzz(func(t *testing.T, p string) {
+		got, ok := compileSimple(p)
+		if !ok {
+			return
+		}
+		want, err := Compile(must(ParsePattern(p)))
+		if err != nil || !slices.Equal(got, want) {
+			t.Fatalf("compileSimple(%q) = %v; the parser gives %v, %v", p, got, want, err)
+		}
+	})
+}
+
+func must(p *Pattern, err error) *Pattern {
+	if err != nil {
+		panic(err)
+	}
+	return p
+}
