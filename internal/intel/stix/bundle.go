@@ -18,6 +18,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/valyala/fastjson"
+
 	"github.com/pactwatch/pactwatch/internal/intel"
 )
 
@@ -173,11 +175,12 @@ func decodeSpans(ctx context.Context, data []byte, spans []span, file string) (_
 	for w := range workers {
 		lo, hi := len(spans)*w/workers, len(spans)*(w+1)/workers
 		wg.Go(func() {
+			var p fastjson.Parser
 			for i := lo; i < hi; i++ {
 				if (i-lo)%1024 == 0 && (ctx.Err() != nil || syntax.Load()) {
 					return
 				}
-				err := json.Unmarshal(data[spans[i].start:spans[i].end], &objs[i])
+				err := decodeObject(&p, data[spans[i].start:spans[i].end], &objs[i])
 				if _, bad := err.(*json.SyntaxError); bad {
 					syntax.Store(true)
 					return

@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/valyala/fastjson"
 )
 
 // bundles returns the bundles in testdata, each with variants that take
@@ -62,7 +63,16 @@ func bundles(t testing.TB) map[string][]byte {
 		}
 		extra = append(extra, json.RawMessage(`{"type":"indicator","id":"indicator--9","name":5}`),
 			json.RawMessage(`{"type":"indicator","pattern":"[ipv4-addr:value = '192.0.2.1']"}`),
-			json.RawMessage(`17`), json.RawMessage(`null`))
+			json.RawMessage(`17`), json.RawMessage(`null`),
+			// Decoded by encoding/json's rules, whichever path takes them:
+			// keys in other case (Unicode folding too), a key given twice,
+			// values of the wrong kind, null, numbers as written.
+			json.RawMessage(`{"type":"indicator","id":"indicator--8","Pattern":"[ipv4-addr:value = '192.0.2.8']","CONFIDENCE":1e1}`),
+			json.RawMessage(`{"type":"indicator","id":"indicator--7","pattern":"[ipv4-addr:value = '192.0.2.7']","pattern":"[ipv4-addr:value = '192.0.2.77']"}`),
+			json.RawMessage(`{"type":"indicator","id":"indicator--6","pattern":"[ipv4-addr:value = '192.0.2.6']","revoked":"yes"}`),
+			json.RawMessage(`{"type":"indicator","id":"indicator--5","pattern":"[ipv4-addr:value = '192.0.2.5']","name":null,"object_marking_refs":[null,"x"],"confidence":"40"}`),
+			json.RawMessage("{\"type\":\"relationship\",\"id\":\"relationship--4\",\"relationship_type\":\"indicates\",\"\u017fource_ref\":\"indicator--5\",\"target_ref\":\"malware--1\"}"),
+			json.RawMessage(`{"type":"indicator","id":"indicator--3","pattern":"[ipv4-addr:value = '192.0.2.3']","confidence":85.0,"valid_from":"2016-01-01T00:00:00Z","x":{"y":[1,2,{"z":"w"}]}}`))
 		out[f+" with extras"] = wrap(append(slices.Clone(objs), extra...), "")
 	}
 	if len(out) < 10 {
@@ -240,4 +250,26 @@ func must(p *Pattern, err error) *Pattern {
 		panic(err)
 	}
 	return p
+}
+
+// Plain objects take the fast path; others encoding/json.
+func TestDecodeFast(t *testing.T) {
+	var p fastjson.Parser
+	for in, want := range map[string]bool{
+		`{"type":"indicator","id":"indicator--1","pattern":"[ipv4-addr:value = '192.0.2.1']","confidence":50,"object_marking_refs":["a"],"revoked":false,"x_y":{"a":[1]}}`: true,
+		`{"type":"indicator","Pattern":"p"}`:        false,
+		`{"type":"indicator","type":"indicator"}`:   false,
+		`{"type":"indicator","name":"a\"b"}`:        false,
+		`{"type":"indicator","revoked":1}`:          false,
+		`{"type":"x","external_references":[]}`:     false,
+		"{\"type\":\"x\",\"\u017fectors\":[\"a\"]}": false,
+		`{"type":"x","aliases":["a",1]}`:            false,
+		`{"type":"x","confidence":"50"}`:            false,
+		"{\"type\":\"x\",\"name\":\"a\tb\"}":        false,
+	} {
+		var o object
+		if got := decodeFast(&p, []byte(in), &o); got != want {
+			t.Errorf("decodeFast(%q) = %v, want %v", in, got, want)
+		}
+	}
 }

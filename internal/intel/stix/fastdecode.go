@@ -1,0 +1,168 @@
+package stix
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/valyala/fastjson"
+)
+
+// The fields of object that decodeFast sets, by JSON name.
+const (
+	fType = iota
+	fID
+	fModified
+	fCreatedByRef
+	fName
+	fDescription
+	fPattern
+	fPatternType
+	fValidFrom
+	fValidUntil
+	fRelationshipType
+	fSourceRef
+	fTargetRef
+	fCountry
+	fNationality
+	fXNationality
+	fDefinitionType
+	fRevoked
+	fXMitreDeprecated
+	fAliases
+	fXMitreAliases
+	fObjectMarkingRefs
+	fSectors
+	fConfidence
+	fComplex // external_references, kill_chain_phases, definition: left to encoding/json
+)
+
+var fastFields = map[string]int{
+	"type": fType, "id": fID, "modified": fModified, "created_by_ref": fCreatedByRef, "name": fName,
+	"description": fDescription, "pattern": fPattern, "pattern_type": fPatternType, "valid_from": fValidFrom,
+	"valid_until": fValidUntil, "relationship_type": fRelationshipType, "source_ref": fSourceRef,
+	"target_ref": fTargetRef, "country": fCountry, "nationality": fNationality, "x_nationality": fXNationality,
+	"definition_type": fDefinitionType, "revoked": fRevoked, "x_mitre_deprecated": fXMitreDeprecated,
+	"aliases": fAliases, "x_mitre_aliases": fXMitreAliases, "object_marking_refs": fObjectMarkingRefs,
+	"sectors": fSectors, "confidence": fConfidence,
+	"external_references": fComplex, "kill_chain_phases": fComplex, "definition": fComplex,
+}
+
+// decodeObject decodes raw, one element of a bundle's objects array, into
+// o as json.Unmarshal would. Most objects (plain JSON: no escapes, each
+// known property once, under its own name, of the expected kind) are read
+// with fastjson, several times faster; the rest with encoding/json, which
+// stays the reference (FuzzDecodeBundle compares the two paths).
+func decodeObject(p *fastjson.Parser, raw []byte, o *object) error {
+	if decodeFast(p, raw, o) {
+		return nil
+	}
+	*o = object{}
+	return json.Unmarshal(raw, o)
+}
+
+// decodeFast is decodeObject's fastjson path; false means it did not
+// decode raw (o may then be partly set).
+func decodeFast(p *fastjson.Parser, raw []byte, o *object) bool {
+	if bytes.IndexByte(raw, '\\') >= 0 || !utf8.Valid(raw) || fastjson.ValidateBytes(raw) != nil {
+		return false
+	}
+	v, err := p.ParseBytes(raw)
+	if err != nil || v.Type() != fastjson.TypeObject {
+		return false
+	}
+	obj, _ := v.Object()
+	ok := true
+	var seen uint64
+	obj.Visit(func(k []byte, v *fastjson.Value) {
+		if !ok {
+			return
+		}
+		f, known := fastFields[string(k)]
+		if !known {
+			// encoding/json takes a key that matches a field but for
+			// case (Unicode folding included) as that field.
+			ok = !foldsToField(k)
+			return
+		}
+		if f == fComplex || seen&(1<<f) != 0 {
+			ok = false
+			return
+		}
+		seen |= 1 << f
+		ok = setField(o, f, v)
+	})
+	return ok
+}
+
+// foldsToField reports whether key may name a field of object in other
+// case: an ASCII key equal to one of fastFields' names but for case, or
+// any key with other bytes (which Unicode case folding may map to ASCII).
+func foldsToField(key []byte) bool {
+	for _, c := range key {
+		if c >= utf8.RuneSelf {
+			return true
+		}
+	}
+	_, ok := fastFields[strings.ToLower(string(key))]
+	return ok
+}
+
+func setField(o *object, f int, v *fastjson.Value) bool {
+	t := v.Type()
+	switch {
+	case f <= fDefinitionType:
+		if t == fastjson.TypeNull {
+			return true
+		}
+		if t != fastjson.TypeString {
+			return false
+		}
+		s := string(v.GetStringBytes())
+		*[...]*string{&o.Type, &o.ID, &o.Modified, &o.CreatedByRef, &o.Name, &o.Description, &o.Pattern,
+			&o.PatternType, &o.ValidFrom, &o.ValidUntil, &o.RelationshipType, &o.SourceRef, &o.TargetRef,
+			&o.Country, &o.Nationality, &o.XNationality, &o.DefinitionType}[f] = s
+	case f == fRevoked || f == fXMitreDeprecated:
+		b := &o.Revoked
+		if f == fXMitreDeprecated {
+			b = &o.XMitreDeprecated
+		}
+		switch t {
+		case fastjson.TypeTrue:
+			*b = true
+		case fastjson.TypeFalse:
+			*b = false
+		case fastjson.TypeNull:
+		default:
+			return false
+		}
+	case f <= fSectors:
+		dst := [...]*[]string{&o.Aliases, &o.XMitreAliases, &o.ObjectMarkingRefs, &o.Sectors}[f-fAliases]
+		if t == fastjson.TypeNull {
+			*dst = nil
+			return true
+		}
+		if t != fastjson.TypeArray {
+			return false
+		}
+		a, _ := v.Array()
+		out := make([]string, len(a))
+		for i, e := range a {
+			switch e.Type() {
+			case fastjson.TypeString:
+				out[i] = string(e.GetStringBytes())
+			case fastjson.TypeNull:
+			default:
+				return false
+			}
+		}
+		*dst = out
+	case f == fConfidence:
+		if t == fastjson.TypeObject || t == fastjson.TypeArray || t == fastjson.TypeString {
+			return false
+		}
+		o.Confidence = v.MarshalTo(nil) // a number's text as written, or a literal
+	}
+	return true
+}
