@@ -45,8 +45,8 @@ func SortCollection(c *Collection) {
 	sort.SliceStable(c.Techniques, func(i, j int) bool { return c.Techniques[i].ID < c.Techniques[j].ID })
 	// A million indicators are often in order already (stix.Decode makes
 	// them so), and moving them about is dear: check first.
-	if !slices.IsSortedFunc(c.Indicators, compareIndicators) {
-		slices.SortStableFunc(c.Indicators, compareIndicators)
+	if !slices.IsSortedFunc(c.Indicators, CompareIndicators) {
+		slices.SortStableFunc(c.Indicators, CompareIndicators)
 	}
 	sort.SliceStable(c.Relationships, func(i, j int) bool { return c.Relationships[i].ID < c.Relationships[j].ID })
 	sort.SliceStable(c.Unsupported, func(i, j int) bool {
@@ -64,8 +64,9 @@ func SortCollection(c *Collection) {
 	})
 }
 
-// compareIndicators orders indicators by ID, type and value.
-func compareIndicators(a, b Indicator) int {
+// CompareIndicators orders indicators by ID, type and value, as
+// SortCollection sorts them.
+func CompareIndicators(a, b Indicator) int {
 	if c := strings.Compare(a.ID, b.ID); c != 0 {
 		return c
 	}

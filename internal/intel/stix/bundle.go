@@ -632,12 +632,7 @@ func (b *builder) indicator(o *object) {
 		bad(err.Error())
 		return
 	}
-	slices.SortStableFunc(terms, func(a, b Term) int {
-		if c := strings.Compare(string(a.Type), string(b.Type)); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Value, b.Value)
-	})
+	start := len(b.c.Indicators)
 	for _, t := range terms {
 		b.c.Indicators = append(b.c.Indicators, intel.Indicator{
 			ID: o.ID, Type: t.Type, Value: t.Value, Pattern: o.Pattern, Name: o.Name,
@@ -646,4 +641,6 @@ func (b *builder) indicator(o *object) {
 			Source: b.sourceOf(o),
 		})
 	}
+	// In the collection's order, so that it is sorted already.
+	slices.SortStableFunc(b.c.Indicators[start:], intel.CompareIndicators)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
+	"sync"
 
 	"github.com/pactwatch/pactwatch/internal/intel"
 )
@@ -256,22 +257,26 @@ func pathType(p ObjectPath) (intel.Type, bool) {
 }
 
 // simplePaths are the object paths of the patterns feeds are mostly made
-// of, as they write them, and the types of their values.
-var simplePaths = map[string]intel.Type{
-	"ipv4-addr:value":           intel.IPv4,
-	"ipv6-addr:value":           intel.IPv6,
-	"domain-name:value":         intel.Domain,
-	"url:value":                 intel.URL,
-	"email-addr:value":          intel.Email,
-	"file:hashes.MD5":           intel.MD5,
-	"file:hashes.'MD5'":         intel.MD5,
-	"file:hashes.'SHA-1'":       intel.SHA1,
-	"file:hashes.'SHA-256'":     intel.SHA256,
-	"file:hashes.SHA256":        intel.SHA256,
-	"file:hashes.'SHA256'":      intel.SHA256,
-	"file:hashes.SHA1":          intel.SHA1,
-	"artifact:hashes.'SHA-256'": intel.SHA256,
-}
+// of, as they write them, and the types pathType gives their values.
+var simplePaths = sync.OnceValue(func() map[string]intel.Type {
+	m := map[string]intel.Type{}
+	for _, path := range []string{
+		"ipv4-addr:value", "ipv6-addr:value", "domain-name:value", "url:value", "email-addr:value",
+		"file:hashes.MD5", "file:hashes.'MD5'", "file:hashes.SHA1", "file:hashes.'SHA-1'",
+		"file:hashes.SHA256", "file:hashes.'SHA256'", "file:hashes.'SHA-256'", "artifact:hashes.'SHA-256'",
+	} {
+		p, err := ParsePattern("[" + path + " = '']")
+		if err != nil {
+			panic(err)
+		}
+		t, ok := pathType(p.Root.(*Observation).Expr.(*Comparison).Path)
+		if !ok {
+			panic("stix: no type for " + path)
+		}
+		m[path] = t
+	}
+	return m
+})
 
 // compileSimple compiles a pattern of one comparison written
 // "[path = 'value']" with a path of simplePaths and a value without
@@ -287,7 +292,7 @@ func compileSimple(pattern string) (_ []Term, ok bool) {
 		return nil, false
 	}
 	v := lit[:len(lit)-1]
-	kind, ok := simplePaths[path]
+	kind, ok := simplePaths()[path]
 	if !ok || strings.ContainsAny(v, "'\\") {
 		return nil, false
 	}

@@ -28,7 +28,6 @@ func bundleSpans(data []byte) (spans []span, ok bool) {
 		return nil, false
 	}
 	i++
-	var typ string
 	haveType, haveObjects := false, false
 	for first := true; ; first = false {
 		i = skipSpace(data, i)
@@ -47,7 +46,7 @@ func bundleSpans(data []byte) (spans []span, ok bool) {
 			return nil, false
 		}
 		key := data[i+1 : end-1]
-		if plain(key) < 0 {
+		if !plain(key) {
 			return nil, false
 		}
 		i = skipSpace(data, end)
@@ -64,10 +63,10 @@ func bundleSpans(data []byte) (spans []span, ok bool) {
 				return nil, false
 			}
 			end := stringEnd(data, i)
-			if end < 0 || plain(data[i+1:end-1]) < 0 {
-				return nil, false
+			if end < 0 || !plain(data[i+1:end-1]) || string(data[i+1:end-1]) != "bundle" {
+				return nil, false // not a bundle: no need to read on
 			}
-			typ, haveType, i = string(data[i+1:end-1]), true, end
+			haveType, i = true, end
 		case k == "objects":
 			if haveObjects || data[i] != '[' {
 				return nil, false
@@ -99,7 +98,7 @@ func bundleSpans(data []byte) (spans []span, ok bool) {
 		i++
 		break
 	}
-	if skipSpace(data, i) != len(data) || typ != "bundle" {
+	if skipSpace(data, i) != len(data) || !haveType {
 		return nil, false
 	}
 	return spans, true
@@ -136,15 +135,15 @@ func elements(data []byte, i int, spans *[]span) (int, bool) {
 	}
 }
 
-// plain returns the length of s if it is a JSON string's contents that
-// needs no unescaping (no backslash, no control character), else -1.
-func plain(s []byte) int {
+// plain reports whether s is a JSON string's contents that needs no
+// unescaping (no backslash, no control character).
+func plain(s []byte) bool {
 	for _, c := range s {
 		if c == '\\' || c < 0x20 {
-			return -1
+			return false
 		}
 	}
-	return len(s)
+	return true
 }
 
 func skipSpace(data []byte, i int) int {

@@ -197,7 +197,7 @@ func TestCompileSimple(t *testing.T) {
 		"d41d8cd98f00b204e9800998ecf8427e", "D41D8CD98F00B204E9800998ECF8427E", strings.Repeat("ab", 32), strings.Repeat("a", 40),
 		"x@Example.com", "not an ip", "", "1.2.3.4]", "a = 'b", "]["}
 	n := 0
-	for path := range simplePaths {
+	for path := range simplePaths() {
 		for _, v := range values {
 			for _, p := range []string{"[" + path + " = '" + v + "']", "[" + path + "='" + v + "']"} {
 				got, ok := compileSimple(p)
