@@ -3,12 +3,14 @@ package sweep_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -446,5 +448,101 @@ func TestDuplicatesDroppedEveryType(t *testing.T) {
 		if len(ms) != 1 || ms[0].Indicator != int32(i) || s.ID(ms[0].Indicator) != intel.IndicatorID(values[i].typ, values[i].v) {
 			t.Errorf("event %d: matches %+v, want indicator %d only", i, ms, i)
 		}
+	}
+}
+
+// STIX indicators' IDs, patterns, names and validity are kept compactly
+// (UUID ids in 16 bytes, patterns and names as templates around the value
+// or shared with the previous indicator's, times as numbers): every field
+// comes back as added, whatever form it takes, across segments.
+func TestBuilderSTIXFieldsRoundTrip(t *testing.T) {
+	gen := genIndicators(12000, 5)
+	est := time.FixedZone("EST", -5*3600)
+	b := sweep.NewBuilder(0)
+	var want []intel.Indicator
+	for i := range gen {
+		ind := gen[i]
+		v := ind.Value
+		if ind.Type == intel.IPv4 && i%13 == 0 {
+			ind.Value = "  " + v // normalised before it is templated
+		}
+		switch i % 9 {
+		case 0: // the IDs UUIDs packed and not
+			ind.ID = strings.ToUpper(ind.ID[:11]) + ind.ID[11:]
+		case 1:
+			ind.ID = "indicator--" + strings.ToUpper(ind.ID[11:])
+		case 2:
+			ind.ID = "indicator--00000000-0000-0000-0000-000000000000"
+		case 3:
+			ind.ID = ""
+		case 4:
+			ind.ID = "indicator--" + ind.ID[11:30] + "x" + ind.ID[31:]
+		case 5:
+			ind.ID = "malware--" + ind.ID[11:]
+		}
+		switch i % 7 {
+		case 0:
+			ind.Pattern = "[x:value = '" + v + "']"
+		case 1:
+			ind.Pattern = "[x:value = '" + v + "'] OR [y:value = 'other.example']"
+		case 2:
+			ind.Pattern = "[x:value = 'something else']"
+		case 3:
+			if i%500 == 3 {
+				ind.Pattern = strings.Repeat("p", 70000) // longer than a value
+			}
+		case 4:
+			ind.Pattern = fmt.Sprintf("[x%d:value = '%s']", i, v) // more affixes than are kept
+		}
+		switch i % 5 {
+		case 0:
+			ind.Name = v
+		case 1:
+			ind.Name = "C2 " + v
+		case 2:
+			ind.Name = "Malicious IP"
+		case 3:
+			ind.Name = fmt.Sprintf("n%d", i/3) // as the previous one's, at times
+		}
+		switch i % 4 {
+		case 0:
+			ind.ValidFrom = time.Date(2015, 9, 25, 1, 2, 3, 456789, time.UTC)
+		case 1:
+			ind.ValidFrom = time.Date(1, 1, 1, 0, 0, 0, 1, time.UTC)
+			ind.ValidUntil = time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC)
+		case 2:
+			ind.ValidUntil = time.Date(1960, 1, 1, 0, 0, 0, 0, est)
+		}
+		if !b.Add(&ind) {
+			t.Fatalf("Add(%d) rejected %+v", i, ind)
+		}
+		ind.Value = v
+		ind.ValidUntil = ind.ValidUntil.UTC()
+		if ind.ValidUntil.Equal(time.Time{}) {
+			ind.ValidUntil = time.Time{}
+		}
+		want = append(want, ind)
+	}
+	s := b.Set()
+	if s.Len() != len(want) {
+		t.Fatalf("Len() = %d, want %d", s.Len(), len(want))
+	}
+	for i := range want {
+		got := s.Indicator(int32(i))
+		if diff := cmp.Diff(&want[i], got); diff != "" {
+			t.Fatalf("Indicator(%d) differs (-want +got):\n%s", i, diff)
+		}
+		if id := s.ID(int32(i)); id != want[i].ID {
+			t.Fatalf("ID(%d) = %q, want %q", i, id, want[i].ID)
+		}
+	}
+
+	long := intel.Indicator{ID: "indicator--long", Type: intel.Domain, Value: "evil.com", Pattern: strings.Repeat("x", 1<<24)}
+	b = sweep.NewBuilder(0)
+	if b.Add(&long) {
+		t.Errorf("Add took a pattern of %d bytes", len(long.Pattern))
+	}
+	if s := b.Set(); s.Len() != 0 || len(s.Rejected()) != 1 || !errors.Is(s.Rejected()[0].Err, intel.ErrBadValue) {
+		t.Errorf("a pattern too long: Len %d, Rejected %v", s.Len(), s.Rejected())
 	}
 }

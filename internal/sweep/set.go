@@ -8,7 +8,6 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
-	"time"
 	"unsafe"
 
 	"github.com/gaissmai/bart"
@@ -105,8 +104,11 @@ type seg struct {
 	xs     []int32  // per indicator, its index into extras or -1, once one has one
 	blob   []byte   // the normalised values of all but IPv4 indicators, but those in text
 	text   []byte   // the input the part read, if its values may lie in it
-	ids    []string // stored IDs by record; nil when every ID is derived
+	ids    []xref   // stored IDs by record, in xblob; nil while every ID is derived or in uids
+	uids   []byte   // 16 bytes by record: the UUID of an ID packID packs, zero for others; nil while none is
 	extras []extra  // per-indicator pattern, name and validity, when any is set
+	xblob  []byte   // the strings of ids and extras
+	aff    *affixes // the part's, for templated strings of extras
 }
 
 // rec is the record of one indicator, as it is added and as Set.rec
@@ -177,12 +179,6 @@ type meta struct {
 	confidence int
 	indicates  []string
 	derive     bool // IDs are intel.IndicatorID(type, value), not stored
-}
-
-// extra holds the fields that usually differ per indicator (STIX).
-type extra struct {
-	pattern, name      string
-	validFrom, validTo time.Time
 }
 
 // metaKey is meta in comparable form, for deduplication.
@@ -313,7 +309,10 @@ type part struct {
 	rejected []RejectError // Index within the part
 	inputs   int           // indicators offered
 	derived  bool          // some indicator has a derived ID
-	buf      [64]byte
+
+	aff               *affixes // of the extras' templated strings
+	lastPat, lastName xref     // the last extra's in the current segment
+	buf               [64]byte
 }
 
 // blocks is an append-only sequence kept in blocks, so that it grows
@@ -394,8 +393,8 @@ func newPart(counts [len(typeOrder)]int, text []byte) *part {
 	for _, c := range counts {
 		n += c
 	}
-	p := &part{metaIdx: make(map[metaKey]uint32)}
-	p.cur.pos = make([]uint64, 0, n)
+	p := &part{metaIdx: make(map[metaKey]uint32), aff: &affixes{idx: make(map[affix]uint32)}}
+	p.cur.pos, p.cur.aff = make([]uint64, 0, n), p.aff
 	if text == nil {
 		p.cur.blob = make([]byte, 0, counts[3]*24+counts[2]*16+counts[4]*64+counts[5]*32+counts[6]*40+counts[7]*64+counts[9]*24)
 	}
@@ -413,7 +412,8 @@ func (p *part) nextSeg(vlen int) {
 		p.done = append(p.done, *c)
 	}
 	rc := nextCap(cap(c.pos), 1<<12)
-	*c = seg{base: int32(p.count), pos: make([]uint64, 0, rc), text: p.text}
+	*c = seg{base: int32(p.count), pos: make([]uint64, 0, rc), text: p.text, aff: p.aff}
+	p.lastPat, p.lastName = 0, 0
 	if p.text == nil {
 		c.blob = make([]byte, 0, nextCap(cap(c.blob), max(vlen, 24*rc)))
 	}
@@ -443,6 +443,11 @@ func (p *part) addValue(ind *intel.Indicator, derive, canonical bool) bool {
 		}
 		c.pf = prefault.Ahead(c.pos, c.pf)
 	}
+	if n := max(len(ind.Pattern), len(ind.Name), len(ind.ID)); n > maxXLen {
+		p.rejected = append(p.rejected, RejectError{Index: i, ID: ind.ID, Type: ind.Type, Value: ind.Value,
+			Err: fmt.Errorf("%w: an ID, pattern or name of %d bytes, more than %d", intel.ErrBadValue, n, maxXLen)})
+		return false
+	}
 	r := rec{extra: -1}
 	k, err := p.index(ind, int32(p.count), &r, canonical)
 	r.pos |= uint64(k) << posType
@@ -450,22 +455,23 @@ func (p *part) addValue(ind *intel.Indicator, derive, canonical bool) bool {
 		p.rejected = append(p.rejected, RejectError{Index: i, ID: ind.ID, Type: ind.Type, Value: ind.Value, Err: err})
 		return false
 	}
-	r.meta = p.meta(k, ind, derive)
 	g := &p.cur // index may have started a new one
+	if ind.Pattern != "" || ind.Name != "" || !ind.ValidFrom.IsZero() || !ind.ValidUntil.IsZero() {
+		var x extra
+		v := p.valueOf(r.pos)
+		x.pattern, x.name = p.putString(ind.Pattern, v, p.lastPat), p.putString(ind.Name, v, p.lastName)
+		p.lastPat, p.lastName = x.pattern, x.name
+		x.from, x.fromNs = stamp(ind.ValidFrom)
+		x.to, x.toNs = stamp(ind.ValidUntil)
+		r.extra = int32(len(g.extras))
+		g.extras = append(g.extras, x)
+	}
+	r.meta = p.meta(k, ind, derive)
 	if derive {
 		p.derived = true
-		if g.ids != nil {
-			g.ids = append(g.ids, "")
-		}
+		g.pushID("", false)
 	} else {
-		if g.ids == nil {
-			g.ids = make([]string, len(g.pos), cap(g.pos))
-		}
-		g.ids = append(g.ids, ind.ID)
-	}
-	if ind.Pattern != "" || ind.Name != "" || !ind.ValidFrom.IsZero() || !ind.ValidUntil.IsZero() {
-		r.extra = int32(len(g.extras))
-		g.extras = append(g.extras, extra{pattern: ind.Pattern, name: ind.Name, validFrom: ind.ValidFrom, validTo: ind.ValidUntil})
+		g.pushID(ind.ID, true)
 	}
 	g.push(r)
 	p.count++
@@ -528,12 +534,13 @@ func (p *part) addRun(ind *intel.Indicator, text []byte, run []ioclist.Item) int
 			p.indexString(k.str, unsafe.String(&text[it.Off], it.Len), int(it.Two), int32(n))
 		}
 		if ind.Name != "" {
+			x := extra{from: noTime, to: noTime}
+			x.name = p.putString(ind.Name, p.valueOf(r.pos), p.lastName)
+			p.lastName = x.name
 			r.extra = int32(len(g.extras))
-			g.extras = append(g.extras, extra{name: ind.Name})
+			g.extras = append(g.extras, x)
 		}
-		if g.ids != nil {
-			g.ids = append(g.ids, "")
-		}
+		g.pushID("", false)
 		g.push(r)
 		p.count++
 		p.byType[k.typ]++
@@ -870,7 +877,8 @@ func (s *Set) Indicator(i int32) *intel.Indicator {
 	}
 	if r.extra >= 0 {
 		x := &g.extras[r.extra]
-		ind.Pattern, ind.Name, ind.ValidFrom, ind.ValidUntil = x.pattern, x.name, x.validFrom, x.validTo
+		ind.Pattern, ind.Name = strings.Clone(g.str(x.pattern, v)), strings.Clone(g.str(x.name, v))
+		ind.ValidFrom, ind.ValidUntil = unstamp(x.from, x.fromNs), unstamp(x.to, x.toNs)
 	}
 	return ind
 }
@@ -894,7 +902,7 @@ func (s *Set) id(g *seg, i int32, m *meta, t intel.Type, value string) string {
 	if m.derive {
 		return intel.IndicatorID(t, value)
 	}
-	return g.ids[i-g.base]
+	return strings.Clone(g.id(int(i - g.base)))
 }
 
 // Stats returns what Compile built. The map is a copy.
