@@ -26,6 +26,7 @@ import (
 	"github.com/pactwatch/pactwatch/internal/intel"
 	"github.com/pactwatch/pactwatch/internal/intel/ioclist"
 	"github.com/pactwatch/pactwatch/internal/intel/load"
+	"github.com/pactwatch/pactwatch/internal/intel/stix"
 	"github.com/pactwatch/pactwatch/internal/sweep"
 	"github.com/pactwatch/pactwatch/internal/telemetry"
 	"github.com/pactwatch/pactwatch/internal/telemetry/chunk"
@@ -155,8 +156,9 @@ func startCPUProfile(path string) (func(), error) {
 // stream straight into the index, in parts read on -j goroutines
 // (ioclist.ScanValues into sweep.Shards over the list's text, most values
 // in runs), which is what keeps a list of millions of lines within a
-// second and under 50 bytes per indicator; STIX bundles and MISP files go
-// through load.Bytes.
+// second and under 50 bytes per indicator; STIX bundles stream into
+// Shards too (streamBundle), and what neither takes (MISP files, bundles
+// that give an object twice) goes through load.Bytes.
 //
 // It also returns a function that returns an error if a file mapped
 // rather than read (see indicatorFile) was written since: call it after
@@ -213,7 +215,15 @@ func loadSweepSet(ctx context.Context, stderr io.Writer, names []string, jobs in
 				list = false // let load report it as it reports any unusable file
 			}
 		}
-		if !list {
+		done := list
+		if !list && len(trimmed) > 0 && trimmed[0] == '{' {
+			uns, ok, err := streamBundle(ctx, b, x, jobs)
+			if err != nil {
+				return nil, nil, fmt.Errorf("load intel %s: %w", f, err)
+			}
+			done, unsupported = ok, uns
+		}
+		if !done {
 			c, _, err := load.Bytes(ctx, data, f, load.Options{})
 			if err != nil {
 				return nil, nil, err
@@ -229,6 +239,37 @@ func loadSweepSet(ctx context.Context, stderr io.Writer, names []string, jobs in
 	}
 	set := b.Set()
 	return set, unchanged, unchanged()
+}
+
+// streamBundle adds the indicators of x, if it is a STIX bundle
+// stix.StreamIndicators reads, to b, decoded on jobs goroutines each into
+// a Shard; the pages of a mapped file are dropped behind the reading, so
+// a bundle of hundreds of megabytes is never resident at once. It
+// returns the number of inputs unsupported; ok false means nothing was
+// added: decode x with load.
+func streamBundle(ctx context.Context, b *sweep.Builder, x *indicatorFile, jobs int) (unsupported int, ok bool, err error) {
+	parts := max(jobs, 1)
+	shards := make([]*streamShard, parts)
+	for k := range shards {
+		// Presized for bundles of about 320 bytes an indicator: the
+		// arrays' pages are only touched as they fill.
+		shards[k] = &streamShard{shard: sweep.NewShard(len(x.data) / 320 / parts)}
+	}
+	uns, ok, err := stix.StreamIndicators(ctx, x.data, x.name, stix.StreamOptions{Workers: parts, Release: x.release},
+		func(w int, ind *intel.Indicator) { shards[w].shard.Add(ind) })
+	if err != nil || !ok {
+		return 0, false, err
+	}
+	for _, sh := range shards {
+		b.AddShard(sh.shard)
+	}
+	return len(uns), true, nil
+}
+
+// streamShard is a Shard allocated apart (see listLoader).
+type streamShard struct {
+	shard *sweep.Shard
+	_     [64]byte
 }
 
 // isText reports whether data is UTF-8 without NUL bytes, checking parts

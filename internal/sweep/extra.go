@@ -96,6 +96,17 @@ func (p *part) putString(s, value string, last xref) xref {
 	return x
 }
 
+// pushExtra appends x to the segment's extras and returns its index. The
+// first one makes room for as many as the segment has room for records:
+// growing by copying would fault in fresh pages for every copy.
+func (g *seg) pushExtra(x extra) int32 {
+	if g.extras == nil {
+		g.extras = make([]extra, 0, cap(g.pos))
+	}
+	g.extras = append(g.extras, x)
+	return int32(len(g.extras) - 1)
+}
+
 // valueOf returns the value of the record pos of the segment being
 // filled, valid until the next call.
 func (p *part) valueOf(pos uint64) string {

@@ -463,8 +463,7 @@ func (p *part) addValue(ind *intel.Indicator, derive, canonical bool) bool {
 		p.lastPat, p.lastName = x.pattern, x.name
 		x.from, x.fromNs = stamp(ind.ValidFrom)
 		x.to, x.toNs = stamp(ind.ValidUntil)
-		r.extra = int32(len(g.extras))
-		g.extras = append(g.extras, x)
+		r.extra = g.pushExtra(x)
 	}
 	r.meta = p.meta(k, ind, derive)
 	if derive {
@@ -537,8 +536,7 @@ func (p *part) addRun(ind *intel.Indicator, text []byte, run []ioclist.Item) int
 			x := extra{from: noTime, to: noTime}
 			x.name = p.putString(ind.Name, p.valueOf(r.pos), p.lastName)
 			p.lastName = x.name
-			r.extra = int32(len(g.extras))
-			g.extras = append(g.extras, x)
+			r.extra = g.pushExtra(x)
 		}
 		g.pushID("", false)
 		g.push(r)

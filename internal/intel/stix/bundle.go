@@ -210,25 +210,32 @@ func decodeSpans(ctx context.Context, data []byte, spans []span, file string) (_
 // Unsupported if it did not decode or has no type or id, and reports
 // whether it did.
 func unusable(c *intel.Collection, o *object, err error, raw []byte, i int, file string) bool {
+	u, bad := whyUnusable(o, err, raw, i, file)
+	if bad {
+		c.Unsupported = append(c.Unsupported, u)
+	}
+	return bad
+}
+
+// whyUnusable is unusable returning the entry instead of recording it.
+func whyUnusable(o *object, err error, raw []byte, i int, file string) (intel.Unsupported, bool) {
 	if err != nil {
 		var head struct {
 			ID string `json:"id"`
 		}
 		_ = json.Unmarshal(raw, &head) // best effort: the id, if any
-		c.Unsupported = append(c.Unsupported, intel.Unsupported{
+		return intel.Unsupported{
 			File: file, ID: head.ID, Input: "object " + strconv.Itoa(i),
 			Reason: fmt.Sprintf("object does not decode: %v", err),
-		})
-		return true
+		}, true
 	}
 	if o.Type == "" || o.ID == "" {
-		c.Unsupported = append(c.Unsupported, intel.Unsupported{
+		return intel.Unsupported{
 			File: file, ID: o.ID, Input: "object " + strconv.Itoa(i),
 			Reason: "object has no type or id",
-		})
-		return true
+		}, true
 	}
-	return false
+	return intel.Unsupported{}, false
 }
 
 // decodeWhole is Decode for any input: a bundle that decodes as a whole
@@ -365,13 +372,7 @@ func repeatsID(objs []*object) bool {
 	for i, o := range objs {
 		h[i] = maphash.String(seed, o.ID)
 	}
-	slices.Sort(h)
-	for i := 1; i < len(h); i++ {
-		if h[i] == h[i-1] {
-			return true
-		}
-	}
-	return false
+	return repeats(h)
 }
 
 func parseTime(s string) time.Time {
@@ -536,7 +537,7 @@ func (b *builder) build(objs []*object) {
 	}
 
 	// Relationships fill in the actors and indicators.
-	indicates := map[string][]string{}
+	indicates := indicatesOf(objs)
 	for _, o := range objs {
 		if o.Type != "relationship" {
 			continue
@@ -544,10 +545,6 @@ func (b *builder) build(objs []*object) {
 		from, to := b.byID[o.SourceRef], b.byID[o.TargetRef]
 		a := actors[o.SourceRef]
 		switch o.RelationshipType {
-		case "indicates":
-			if !slices.Contains(indicates[o.SourceRef], o.TargetRef) {
-				indicates[o.SourceRef] = append(indicates[o.SourceRef], o.TargetRef)
-			}
 		case "uses":
 			if a == nil || to == nil {
 				continue
@@ -600,8 +597,22 @@ func (b *builder) build(objs []*object) {
 	}
 	for i := range b.c.Indicators {
 		b.c.Indicators[i].Indicates = slices.Clone(indicates[b.c.Indicators[i].ID])
-		slices.Sort(b.c.Indicators[i].Indicates)
 	}
+}
+
+// indicatesOf returns what the "indicates" relationships among objs say
+// each object indicates, by the object's id: each target once, sorted.
+func indicatesOf(objs []*object) map[string][]string {
+	indicates := map[string][]string{}
+	for _, o := range objs {
+		if o.Type == "relationship" && o.RelationshipType == "indicates" && !slices.Contains(indicates[o.SourceRef], o.TargetRef) {
+			indicates[o.SourceRef] = append(indicates[o.SourceRef], o.TargetRef)
+		}
+	}
+	for _, l := range indicates {
+		slices.Sort(l)
+	}
+	return indicates
 }
 
 func firstNonEmpty(s ...string) string {
@@ -614,33 +625,52 @@ func firstNonEmpty(s ...string) string {
 }
 
 func (b *builder) indicator(o *object) {
-	bad := func(reason string) {
-		b.c.Unsupported = append(b.c.Unsupported, intel.Unsupported{
-			File: b.file, ID: o.ID, Input: o.Pattern, Reason: reason,
-		})
-	}
-	if pt := strings.ToLower(o.PatternType); pt != "" && pt != "stix" {
-		bad("pattern_type " + o.PatternType + " is not a STIX pattern")
-		return
-	}
-	if strings.TrimSpace(o.Pattern) == "" {
-		bad("indicator has no pattern")
-		return
-	}
-	terms, err := CompileString(o.Pattern)
-	if err != nil {
-		bad(err.Error())
-		return
-	}
 	start := len(b.c.Indicators)
-	for _, t := range terms {
-		b.c.Indicators = append(b.c.Indicators, intel.Indicator{
-			ID: o.ID, Type: t.Type, Value: t.Value, Pattern: o.Pattern, Name: o.Name,
-			ValidFrom: parseTime(o.ValidFrom), ValidUntil: parseTime(o.ValidUntil),
-			Confidence: confidence(o.Confidence), TLP: b.tlpOf(o.ObjectMarkingRefs),
-			Source: b.sourceOf(o),
-		})
+	var t termBuf
+	reason := b.terms(o, nil, &t, func(ind *intel.Indicator) { b.c.Indicators = append(b.c.Indicators, *ind) })
+	if reason != "" {
+		b.c.Unsupported = append(b.c.Unsupported, b.unsupported(o, reason))
+		return
 	}
 	// In the collection's order, so that it is sorted already.
 	slices.SortStableFunc(b.c.Indicators[start:], intel.CompareIndicators)
+}
+
+func (b *builder) unsupported(o *object, reason string) intel.Unsupported {
+	return intel.Unsupported{File: b.file, ID: o.ID, Input: o.Pattern, Reason: reason}
+}
+
+// termBuf is what terms reuses from one call to the next.
+type termBuf struct {
+	ind   intel.Indicator
+	terms []Term
+}
+
+// terms calls emit with an indicator for each term of o's pattern, with
+// indicates as its Indicates, and returns "", or returns why o cannot be
+// evaluated. emit may not keep ind, which is buf's.
+func (b *builder) terms(o *object, indicates []string, buf *termBuf, emit func(ind *intel.Indicator)) (reason string) {
+	if pt := strings.ToLower(o.PatternType); pt != "" && pt != "stix" {
+		return "pattern_type " + o.PatternType + " is not a STIX pattern"
+	}
+	if strings.TrimSpace(o.Pattern) == "" {
+		return "indicator has no pattern"
+	}
+	var err error
+	buf.terms, err = compileAppend(buf.terms[:0], o.Pattern)
+	if err != nil {
+		return err.Error()
+	}
+	ind := &buf.ind
+	*ind = intel.Indicator{
+		ID: o.ID, Pattern: o.Pattern, Name: o.Name,
+		ValidFrom: parseTime(o.ValidFrom), ValidUntil: parseTime(o.ValidUntil),
+		Confidence: confidence(o.Confidence), TLP: b.tlpOf(o.ObjectMarkingRefs),
+		Source: b.sourceOf(o), Indicates: indicates,
+	}
+	for _, t := range buf.terms {
+		ind.Type, ind.Value = t.Type, t.Value
+		emit(ind)
+	}
+	return ""
 }

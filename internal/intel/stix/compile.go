@@ -67,14 +67,21 @@ func Compile(p *Pattern) ([]Term, error) {
 // CompileString parses and compiles a pattern; the error is a
 // *SyntaxError or an *UnsupportedError.
 func CompileString(pattern string) ([]Term, error) {
+	return compileAppend(nil, pattern)
+}
+
+// compileAppend is CompileString appending the terms to dst (the terms of
+// a plain comparison, most patterns, cost no allocation then).
+func compileAppend(dst []Term, pattern string) ([]Term, error) {
 	if t, ok := compileSimple(pattern); ok {
-		return t, nil
+		return append(dst, t), nil
 	}
 	p, err := ParsePattern(pattern)
 	if err != nil {
-		return nil, err
+		return dst, err
 	}
-	return Compile(p)
+	t, err := Compile(p)
+	return append(dst, t...), err
 }
 
 func compileObs(e ObservationExpr, out *[]Term) error {
@@ -283,22 +290,22 @@ var simplePaths = sync.OnceValue(func() map[string]intel.Type {
 // escapes, as CompileString would, without parsing it into a tree: a
 // million of them took 2 s to parse. ok is false for any other pattern,
 // and for a value that does not normalise (CompileString says why).
-func compileSimple(pattern string) (_ []Term, ok bool) {
+func compileSimple(pattern string) (_ Term, ok bool) {
 	if len(pattern) < 2 || pattern[0] != '[' || pattern[len(pattern)-1] != ']' {
-		return nil, false
+		return Term{}, false
 	}
 	path, lit, ok := strings.Cut(pattern[1:len(pattern)-1], " = '")
 	if !ok || len(lit) == 0 || lit[len(lit)-1] != '\'' {
-		return nil, false
+		return Term{}, false
 	}
 	v := lit[:len(lit)-1]
 	kind, ok := simplePaths()[path]
 	if !ok || strings.ContainsAny(v, "'\\") {
-		return nil, false
+		return Term{}, false
 	}
 	t, n, err := normalise(kind, v)
 	if err != nil {
-		return nil, false
+		return Term{}, false
 	}
-	return []Term{{Type: t, Value: n}}, true
+	return Term{Type: t, Value: n}, true
 }

@@ -38,15 +38,66 @@ const (
 	fComplex // external_references, kill_chain_phases, definition: left to encoding/json
 )
 
-var fastFields = map[string]int{
-	"type": fType, "id": fID, "modified": fModified, "created_by_ref": fCreatedByRef, "name": fName,
-	"description": fDescription, "pattern": fPattern, "pattern_type": fPatternType, "valid_from": fValidFrom,
-	"valid_until": fValidUntil, "relationship_type": fRelationshipType, "source_ref": fSourceRef,
-	"target_ref": fTargetRef, "country": fCountry, "nationality": fNationality, "x_nationality": fXNationality,
-	"definition_type": fDefinitionType, "revoked": fRevoked, "x_mitre_deprecated": fXMitreDeprecated,
-	"aliases": fAliases, "x_mitre_aliases": fXMitreAliases, "object_marking_refs": fObjectMarkingRefs,
-	"sectors": fSectors, "confidence": fConfidence,
-	"external_references": fComplex, "kill_chain_phases": fComplex, "definition": fComplex,
+// fieldIndex returns the field of object that decodeFast sets for the
+// JSON name key (a switch: several times faster than a map's hashing).
+func fieldIndex(key string) (int, bool) {
+	switch key {
+	case "type":
+		return fType, true
+	case "id":
+		return fID, true
+	case "modified":
+		return fModified, true
+	case "created_by_ref":
+		return fCreatedByRef, true
+	case "name":
+		return fName, true
+	case "description":
+		return fDescription, true
+	case "pattern":
+		return fPattern, true
+	case "pattern_type":
+		return fPatternType, true
+	case "valid_from":
+		return fValidFrom, true
+	case "valid_until":
+		return fValidUntil, true
+	case "relationship_type":
+		return fRelationshipType, true
+	case "source_ref":
+		return fSourceRef, true
+	case "target_ref":
+		return fTargetRef, true
+	case "country":
+		return fCountry, true
+	case "nationality":
+		return fNationality, true
+	case "x_nationality":
+		return fXNationality, true
+	case "definition_type":
+		return fDefinitionType, true
+	case "revoked":
+		return fRevoked, true
+	case "x_mitre_deprecated":
+		return fXMitreDeprecated, true
+	case "aliases":
+		return fAliases, true
+	case "x_mitre_aliases":
+		return fXMitreAliases, true
+	case "object_marking_refs":
+		return fObjectMarkingRefs, true
+	case "sectors":
+		return fSectors, true
+	case "confidence":
+		return fConfidence, true
+	case "external_references":
+		return fComplex, true
+	case "kill_chain_phases":
+		return fComplex, true
+	case "definition":
+		return fComplex, true
+	}
+	return 0, false
 }
 
 // decodeObject decodes raw, one element of a bundle's objects array, into
@@ -79,7 +130,7 @@ func decodeFast(p *fastjson.Parser, raw []byte, o *object) bool {
 		if !ok {
 			return
 		}
-		f, known := fastFields[string(k)]
+		f, known := fieldIndex(string(k))
 		if !known {
 			// encoding/json takes a key that matches a field but for
 			// case (Unicode folding included) as that field.
@@ -97,7 +148,7 @@ func decodeFast(p *fastjson.Parser, raw []byte, o *object) bool {
 }
 
 // foldsToField reports whether key may name a field of object in other
-// case: an ASCII key equal to one of fastFields' names but for case, or
+// case: an ASCII key equal to one of fieldIndex's names but for case, or
 // any key with other bytes (which Unicode case folding may map to ASCII).
 func foldsToField(key []byte) bool {
 	for _, c := range key {
@@ -105,7 +156,7 @@ func foldsToField(key []byte) bool {
 			return true
 		}
 	}
-	_, ok := fastFields[strings.ToLower(string(key))]
+	_, ok := fieldIndex(strings.ToLower(string(key)))
 	return ok
 }
 

@@ -22,91 +22,99 @@ type span struct{ start, end int }
 // are only delimited, not checked: decoding each checks it. The other
 // members' values are checked with json.Valid.
 func bundleSpans(data []byte) (spans []span, ok bool) {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	i := skipSpace(data, 0)
+	ok = scanBundle(data, func(s span) { spans = append(spans, s) })
+	return spans, ok
+}
+
+// scanBundle is bundleSpans calling visit with each element's span, in
+// order, instead of returning them; spans count from the start of data.
+func scanBundle(data []byte, visit func(span)) bool {
+	bom := 0
+	if bytes.HasPrefix(data, []byte("\xef\xbb\xbf")) {
+		bom = 3
+	}
+	i := skipSpace(data, bom)
 	if i == len(data) || data[i] != '{' {
-		return nil, false
+		return false
 	}
 	i++
 	haveType, haveObjects := false, false
 	for first := true; ; first = false {
 		i = skipSpace(data, i)
 		if i == len(data) {
-			return nil, false
+			return false
 		}
 		if first && data[i] == '}' {
 			i++
 			break
 		}
 		if data[i] != '"' {
-			return nil, false
+			return false
 		}
 		end := stringEnd(data, i)
 		if end < 0 {
-			return nil, false
+			return false
 		}
 		key := data[i+1 : end-1]
 		if !plain(key) {
-			return nil, false
+			return false
 		}
 		i = skipSpace(data, end)
 		if i == len(data) || data[i] != ':' {
-			return nil, false
+			return false
 		}
 		i = skipSpace(data, i+1)
 		if i == len(data) {
-			return nil, false
+			return false
 		}
 		switch k := string(key); {
 		case k == "type":
 			if haveType || data[i] != '"' {
-				return nil, false
+				return false
 			}
 			end := stringEnd(data, i)
 			if end < 0 || !plain(data[i+1:end-1]) || string(data[i+1:end-1]) != "bundle" {
-				return nil, false // not a bundle: no need to read on
+				return false // not a bundle: no need to read on
 			}
 			haveType, i = true, end
 		case k == "objects":
 			if haveObjects || data[i] != '[' {
-				return nil, false
+				return false
 			}
 			haveObjects = true
-			if i, ok = elements(data, i, &spans); !ok {
-				return nil, false
+			var ok bool
+			if i, ok = elements(data, i, visit); !ok {
+				return false
 			}
 		case strings.EqualFold(k, "type") || strings.EqualFold(k, "objects"):
-			return nil, false
+			return false
 		default:
 			end := skipValue(data, i)
 			if end < 0 || !json.Valid(data[i:end]) {
-				return nil, false
+				return false
 			}
 			i = end
 		}
 		i = skipSpace(data, i)
 		if i == len(data) {
-			return nil, false
+			return false
 		}
 		if data[i] == ',' {
 			i++
 			continue
 		}
 		if data[i] != '}' {
-			return nil, false
+			return false
 		}
 		i++
 		break
 	}
-	if skipSpace(data, i) != len(data) || !haveType {
-		return nil, false
-	}
-	return spans, true
+	return skipSpace(data, i) == len(data) && haveType
 }
 
-// elements appends the spans of the elements of the array at data[i] to
-// spans and returns the offset after the array.
-func elements(data []byte, i int, spans *[]span) (int, bool) {
+// elements calls visit with the span of each element of the array at
+// data[i] and returns the offset after the array.
+func elements(data []byte, i int, visit func(span)) (int, bool) {
 	i = skipSpace(data, i+1)
 	if i < len(data) && data[i] == ']' {
 		return i + 1, true
@@ -119,7 +127,7 @@ func elements(data []byte, i int, spans *[]span) (int, bool) {
 		if end < 0 {
 			return 0, false
 		}
-		*spans = append(*spans, span{i, end})
+		visit(span{i, end})
 		i = skipSpace(data, end)
 		if i == len(data) {
 			return 0, false

@@ -1,0 +1,530 @@
+package stix
+
+import (
+	"unicode/utf8"
+	"unsafe"
+)
+
+// scanObject decodes raw, one element of a bundle's objects array, into
+// o as json.Unmarshal would, in one pass and without allocating: the
+// strings of o are views of raw (o.ObjectMarkingRefs, Aliases,
+// XMitreAliases and Sectors reuse refs' array), valid while raw is. It
+// does what object's decoding needs for a STIX indicator as feeds write
+// it, and reports false, leaving o in any state, for anything else: what
+// is not valid JSON or not UTF-8, a string it would have to unescape, a
+// key that is not ASCII (encoding/json folds Unicode), a value of a kind
+// encoding/json would refuse for its field. decodeObject then decodes
+// raw; FuzzScanObject checks that what scanObject decodes is what
+// encoding/json decodes.
+//
+// The fields that object gets only from other objects (external
+// references, kill chain phases, a marking's definition) are checked as
+// encoding/json would check them, not kept.
+func scanObject(raw []byte, o *object, refs *[]string) bool {
+	*o = object{}
+	s := scanner{b: raw}
+	s.space()
+	if !s.byte('{') {
+		return false
+	}
+	s.space()
+	if s.byte('}') {
+		s.space()
+		return s.i == len(s.b)
+	}
+	arrays := 0 // of refs, by field: the first uses refs' array
+	for {
+		s.space()
+		key, ok := s.plainString()
+		if !ok {
+			return false
+		}
+		s.space()
+		if !s.byte(':') {
+			return false
+		}
+		s.space()
+		f, ok := objectField(key)
+		if !ok {
+			return false
+		}
+		switch {
+		case f < 0:
+			if !s.value() {
+				return false
+			}
+		case f <= fDefinitionType:
+			if s.null() {
+				break
+			}
+			v, ok := s.plainString()
+			if !ok {
+				return false
+			}
+			*[...]*string{&o.Type, &o.ID, &o.Modified, &o.CreatedByRef, &o.Name, &o.Description, &o.Pattern,
+				&o.PatternType, &o.ValidFrom, &o.ValidUntil, &o.RelationshipType, &o.SourceRef, &o.TargetRef,
+				&o.Country, &o.Nationality, &o.XNationality, &o.DefinitionType}[f] = v
+		case f == fRevoked || f == fXMitreDeprecated:
+			b := &o.Revoked
+			if f == fXMitreDeprecated {
+				b = &o.XMitreDeprecated
+			}
+			switch {
+			case s.literal("true"):
+				*b = true
+			case s.literal("false"):
+				*b = false
+			case s.null():
+			default:
+				return false
+			}
+		case f <= fSectors:
+			dst := [...]*[]string{&o.Aliases, &o.XMitreAliases, &o.ObjectMarkingRefs, &o.Sectors}[f-fAliases]
+			if s.null() {
+				*dst = nil
+				break
+			}
+			var out []string
+			if arrays == 0 {
+				out = (*refs)[:0]
+			}
+			arrays++
+			if out, ok = s.stringArray(out); !ok {
+				return false
+			}
+			if arrays == 1 {
+				*refs = out
+			}
+			*dst = out
+		case f == fConfidence: // a json.RawMessage: the value as written
+			start := s.i
+			if !s.value() {
+				return false
+			}
+			o.Confidence = raw[start:s.i:s.i]
+		default: // fComplex
+			if !s.complexValue(key) {
+				return false
+			}
+		}
+		s.space()
+		if s.byte(',') {
+			continue
+		}
+		if !s.byte('}') {
+			return false
+		}
+		s.space()
+		return s.i == len(s.b)
+	}
+}
+
+// objectField returns the field of object that encoding/json decodes key
+// into (its fieldIndex, -1 for none), matching names exactly or else
+// without regard to case; ok is false for a key that is not ASCII.
+func objectField(key string) (f int, ok bool) {
+	if f, ok := fieldIndex(key); ok {
+		return f, true
+	}
+	var buf [24]byte
+	upper := false
+	for i := 0; i < len(key); i++ {
+		c := key[i]
+		if c >= utf8.RuneSelf {
+			return 0, false
+		}
+		if 'A' <= c && c <= 'Z' {
+			upper = true
+			if i < len(buf) {
+				buf[i] = c + 'a' - 'A'
+			}
+		} else if i < len(buf) {
+			buf[i] = c
+		}
+	}
+	if !upper || len(key) > len(buf) { // no name is longer
+		return -1, true
+	}
+	if f, ok := fieldIndex(string(buf[:len(key)])); ok {
+		return f, true
+	}
+	return -1, true
+}
+
+// scanner reads JSON in b from i.
+type scanner struct {
+	b []byte
+	i int
+}
+
+func (s *scanner) space() {
+	for s.i < len(s.b) {
+		switch s.b[s.i] {
+		case ' ', '\n', '\r', '\t':
+			s.i++
+		default:
+			return
+		}
+	}
+}
+
+// byte consumes c if it is next.
+func (s *scanner) byte(c byte) bool {
+	if s.i < len(s.b) && s.b[s.i] == c {
+		s.i++
+		return true
+	}
+	return false
+}
+
+func (s *scanner) literal(l string) bool {
+	if len(s.b)-s.i >= len(l) && string(s.b[s.i:s.i+len(l)]) == l {
+		s.i += len(l)
+		return true
+	}
+	return false
+}
+
+func (s *scanner) null() bool { return s.literal("null") }
+
+// strPlain marks the bytes that a JSON string holds as they are and that
+// are UTF-8 by themselves: not the quote, the backslash, a control
+// character or a byte of a multi-byte character.
+var strPlain = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
+// validRune returns the offset after the UTF-8 character at b[i], or false
+// if it is not one (encoding/json would replace it).
+func validRune(b []byte, i int) (int, bool) {
+	r, n := utf8.DecodeRune(b[i:])
+	return i + n, r != utf8.RuneError || n > 1
+}
+
+// plainString consumes a string without escapes and returns its
+// contents, a view of b.
+func (s *scanner) plainString() (string, bool) {
+	if !s.byte('"') {
+		return "", false
+	}
+	start, b := s.i, s.b
+	i := s.i
+	for {
+		for i < len(b) && strPlain[b[i]] {
+			i++
+		}
+		if i == len(b) || b[i] < utf8.RuneSelf {
+			break
+		}
+		var ok bool
+		if i, ok = validRune(b, i); !ok {
+			return "", false
+		}
+	}
+	if i == len(b) || b[i] != '"' {
+		return "", false
+	}
+	s.i = i + 1
+	return unsafe.String(unsafe.SliceData(b[start:]), i-start), true
+}
+
+// str consumes any valid string.
+func (s *scanner) str() bool {
+	if !s.byte('"') {
+		return false
+	}
+	b := s.b
+	for i := s.i; i < len(b); {
+		switch c := b[i]; {
+		case strPlain[c]:
+			i++
+		case c >= utf8.RuneSelf:
+			var ok bool
+			if i, ok = validRune(b, i); !ok {
+				return false
+			}
+		case c == '"':
+			s.i = i + 1
+			return true
+		case c == '\\':
+			if i+1 == len(b) {
+				return false
+			}
+			switch b[i+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				i += 2
+			case 'u':
+				if len(b)-i < 6 {
+					return false
+				}
+				for _, h := range b[i+2 : i+6] {
+					if !('0' <= h && h <= '9' || 'a' <= h && h <= 'f' || 'A' <= h && h <= 'F') {
+						return false
+					}
+				}
+				i += 6
+			default:
+				return false
+			}
+		default: // a control character
+			return false
+		}
+	}
+	return false
+}
+
+// number consumes a JSON number.
+func (s *scanner) number() bool {
+	b, i := s.b, s.i
+	digits := func() int {
+		n := 0
+		for i < len(b) && '0' <= b[i] && b[i] <= '9' {
+			i++
+			n++
+		}
+		return n
+	}
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case digits() == 0:
+		return false
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		if digits() == 0 {
+			return false
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			return false
+		}
+	}
+	s.i = i
+	return true
+}
+
+// maxDepth bounds the nesting scanner follows (encoding/json's is 10000;
+// deeper input goes to encoding/json).
+const maxDepth = 1000
+
+// value consumes any JSON value.
+func (s *scanner) value() bool { return s.valueAt(0) }
+
+func (s *scanner) valueAt(depth int) bool {
+	if s.i == len(s.b) || depth > maxDepth {
+		return false
+	}
+	switch c := s.b[s.i]; {
+	case c == '"':
+		return s.str()
+	case c == '{':
+		s.i++
+		s.space()
+		if s.byte('}') {
+			return true
+		}
+		for {
+			s.space()
+			if !s.str() {
+				return false
+			}
+			s.space()
+			if !s.byte(':') {
+				return false
+			}
+			s.space()
+			if !s.valueAt(depth + 1) {
+				return false
+			}
+			s.space()
+			if s.byte('}') {
+				return true
+			}
+			if !s.byte(',') {
+				return false
+			}
+		}
+	case c == '[':
+		s.i++
+		s.space()
+		if s.byte(']') {
+			return true
+		}
+		for {
+			s.space()
+			if !s.valueAt(depth + 1) {
+				return false
+			}
+			s.space()
+			if s.byte(']') {
+				return true
+			}
+			if !s.byte(',') {
+				return false
+			}
+		}
+	case c == 't':
+		return s.literal("true")
+	case c == 'f':
+		return s.literal("false")
+	case c == 'n':
+		return s.null()
+	}
+	return s.number()
+}
+
+// stringArray consumes an array of strings and nulls (which encoding/json
+// decodes as "") and appends them to out.
+func (s *scanner) stringArray(out []string) ([]string, bool) {
+	if !s.byte('[') {
+		return nil, false
+	}
+	s.space()
+	if s.byte(']') {
+		return out, true
+	}
+	for {
+		s.space()
+		if s.null() {
+			out = append(out, "")
+		} else {
+			v, ok := s.plainString()
+			if !ok {
+				return nil, false
+			}
+			out = append(out, v)
+		}
+		s.space()
+		if s.byte(']') {
+			return out, true
+		}
+		if !s.byte(',') {
+			return nil, false
+		}
+	}
+}
+
+// complexFields are the string fields of the elements of object's
+// complex fields (external_references, kill_chain_phases: arrays of
+// objects; definition: an object), by the field's JSON name.
+var complexFields = map[string][]string{
+	"external_references": {"source_name", "external_id"},
+	"kill_chain_phases":   {"kill_chain_name", "phase_name"},
+	"definition":          {"tlp"},
+}
+
+// complexValue consumes the value of complex field name (matched
+// without regard to case) if encoding/json would decode it without error.
+func (s *scanner) complexValue(name string) bool {
+	if s.null() {
+		return true
+	}
+	var fields []string
+	array := true
+	for n, fs := range complexFields {
+		if len(n) == len(name) && foldEqual(n, name) {
+			fields, array = fs, n != "definition"
+		}
+	}
+	if !array {
+		return s.structOf(fields)
+	}
+	if !s.byte('[') {
+		return false
+	}
+	s.space()
+	if s.byte(']') {
+		return true
+	}
+	for {
+		s.space()
+		if !s.null() && !s.structOf(fields) {
+			return false
+		}
+		s.space()
+		if s.byte(']') {
+			return true
+		}
+		if !s.byte(',') {
+			return false
+		}
+	}
+}
+
+// structOf consumes an object whose members named as fields (without
+// regard to case) are strings or null, and the others anything.
+func (s *scanner) structOf(fields []string) bool {
+	if !s.byte('{') {
+		return false
+	}
+	s.space()
+	if s.byte('}') {
+		return true
+	}
+	for {
+		s.space()
+		key, ok := s.plainString()
+		if !ok {
+			return false
+		}
+		s.space()
+		if !s.byte(':') {
+			return false
+		}
+		s.space()
+		known := false
+		for i := 0; i < len(key); i++ {
+			if key[i] >= utf8.RuneSelf {
+				return false
+			}
+		}
+		for _, f := range fields {
+			known = known || len(f) == len(key) && foldEqual(f, key)
+		}
+		switch {
+		case known:
+			if !s.null() && !s.str() {
+				return false
+			}
+		case !s.value():
+			return false
+		}
+		s.space()
+		if s.byte('}') {
+			return true
+		}
+		if !s.byte(',') {
+			return false
+		}
+	}
+}
+
+// foldEqual reports whether ASCII strings a and b, of one length, are
+// equal without regard to case.
+func foldEqual(a, b string) bool {
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,211 @@
+package stix
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/pactwatch/pactwatch/internal/intel"
+)
+
+// streamed returns what StreamIndicators passes on, in the collection's
+// order, checking the goroutine numbers and released ranges on the way.
+func streamed(t *testing.T, data []byte, workers int) ([]intel.Indicator, []intel.Unsupported, bool) {
+	t.Helper()
+	byW := make([][]intel.Indicator, max(workers, 1))
+	var (
+		mu       sync.Mutex
+		released int
+	)
+	unsup, ok, err := StreamIndicators(context.Background(), data, "b.json", StreamOptions{
+		Workers: workers,
+		Release: func(lo, hi int) {
+			if lo < 0 || lo > hi || hi > len(data) {
+				t.Errorf("Release(%d, %d) of %d bytes", lo, hi, len(data))
+			}
+			mu.Lock()
+			released += hi - lo
+			mu.Unlock()
+		},
+	}, func(w int, ind *intel.Indicator) {
+		if w < 0 || w >= len(byW) {
+			t.Fatalf("add on goroutine %d of %d", w, workers)
+		}
+		x := *ind
+		x.ID, x.Pattern, x.Name = strings.Clone(x.ID), strings.Clone(x.Pattern), strings.Clone(x.Name)
+		byW[w] = append(byW[w], x)
+	})
+	if err != nil {
+		t.Fatalf("StreamIndicators: %v", err)
+	}
+	if ok && released < len(data)-3 {
+		t.Errorf("released %d of %d bytes", released, len(data))
+	}
+	var inds []intel.Indicator
+	for _, l := range byW {
+		inds = append(inds, l...)
+	}
+	slices.SortStableFunc(inds, intel.CompareIndicators)
+	return inds, unsup, ok
+}
+
+// StreamIndicators passes on the indicators Decode gives, with their
+// Source, TLP and Indicates, and reports what Decode reports as
+// unsupported, for any number of goroutines; it declines bundles that
+// give an object more than once, which Decode resolves by version.
+func TestStreamIndicatorsMatchesDecode(t *testing.T) {
+	ctx := context.Background()
+	all := bundles(t)
+	all["bom"] = []byte("\xef\xbb\xbf" + `{"type":"bundle","objects":[{"id":"indicator--1","type":"indicator","pattern":"[ipv4-addr:value = '192.0.2.1']","created_by_ref":"identity--1"},` +
+		`{"type":"identity","id":"identity--1","name":"Feed"},{"type":"marking-definition","id":"marking-definition--x","definition_type":"tlp","definition":{"tlp":"amber"}},` +
+		`{"type" : "indicator","id":"indicator--2","pattern":"[domain-name:value = 'a.example']","object_marking_refs":["marking-definition--x"]},` +
+		`{"type":"relationship","id":"relationship--1","relationship_type":"indicates","source_ref":"indicator--2","target_ref":"malware--1"}]}`)
+	streamedSome := 0
+	for name, data := range all {
+		want, err := Decode(ctx, data, "b.json")
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for _, workers := range []int{1, 2, 3} {
+			got, unsup, ok := streamed(t, data, workers)
+			if ok == repeatsAnID(t, data) {
+				t.Errorf("%s: StreamIndicators ok %v; want it declined only if an id repeats", name, ok)
+			}
+			if !ok {
+				continue
+			}
+			streamedSome++
+			if diff := cmp.Diff(want.Indicators, got, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("%s, %d goroutines: indicators differ from Decode's (-Decode +stream):\n%s", name, workers, diff)
+			}
+			if diff := cmp.Diff(want.Unsupported, unsup, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("%s, %d goroutines: unsupported differ from Decode's (-Decode +stream):\n%s", name, workers, diff)
+			}
+		}
+	}
+	if streamedSome < 3*len(all)*2/3 {
+		t.Errorf("only %d of %d bundles streamed", streamedSome, 3*len(all))
+	}
+	bom, _, _ := streamed(t, all["bom"], 2)
+	if len(bom) != 2 || bom[0].Source != "Feed" || bom[1].TLP != "amber" || !slices.Equal(bom[1].Indicates, []string{"malware--1"}) {
+		t.Errorf("bom: %+v", bom)
+	}
+}
+
+// repeatsAnID reports whether two elements of bundle data that decode
+// have the same id.
+func repeatsAnID(t *testing.T, data []byte) bool {
+	var b struct{ Objects []json.RawMessage }
+	if err := json.Unmarshal(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), &b); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, o := range b.Objects {
+		var h struct{ Type, ID string }
+		if json.Unmarshal(o, &h) != nil || h.Type == "" || h.ID == "" {
+			continue
+		}
+		if seen[h.ID] {
+			return true
+		}
+		seen[h.ID] = true
+	}
+	return false
+}
+
+// What StreamIndicators cannot pass on as Decode would, it declines.
+func TestStreamIndicatorsDeclines(t *testing.T) {
+	for _, in := range []string{
+		`{"type":"indicator","id":"indicator--1","pattern":"[ipv4-addr:value = '192.0.2.1']"}`,
+		`[{"type":"indicator","id":"indicator--1","pattern":"[ipv4-addr:value = '192.0.2.1']"}]`,
+		// Not an indicator after all: a later key wins.
+		`{"type":"bundle","objects":[{"type":"indicator","id":"indicator--1","pattern":"[ipv4-addr:value = '192.0.2.1']","type":"note"}]}`,
+		// Versions.
+		`{"type":"bundle","objects":[{"type":"indicator","id":"indicator--1","pattern":"[ipv4-addr:value = '192.0.2.1']"},` +
+			`{"type":"indicator","id":"indicator--1","modified":"2030-01-01T00:00:00Z","pattern":"[ipv4-addr:value = '192.0.2.2']"}]}`,
+		`{"type":"bundle","objects":[{"type":"identity","id":"identity--1"},{"type":"identity","id":"identity--1","name":"x"}]}`,
+		// Not JSON.
+		`{"type":"bundle","objects":[{"type":"indicator","id":"indicator--1","pattern":"[ipv4-addr:value = '192.0.2.1']",}]}`,
+		`{"type":"bundle","objects":[{"type":"identity","id":"identity--1",]}`,
+	} {
+		_, _, ok := streamed(t, []byte(in), 2)
+		if ok {
+			t.Errorf("StreamIndicators(%s) streamed it", in)
+		}
+	}
+}
+
+// scanObject decodes what encoding/json decodes, as it decodes it, or
+// declines: every element of the testdata bundles, and what the fuzzer
+// makes of them.
+func FuzzScanObject(f *testing.F) {
+	for _, data := range bundles(f) {
+		var b struct{ Objects []json.RawMessage }
+		if json.Unmarshal(data, &b) != nil {
+			continue
+		}
+		for _, o := range b.Objects {
+			f.Add([]byte(o))
+		}
+	}
+	for _, s := range []string{
+		`{"type":"indicator","Type":"x","TYPE":null,"revoked":true,"REVOKED":null,"confidence":-1.5e+3}`,
+		`{"object_marking_refs":["a",null],"aliases":null,"Aliases":["b"],"sectors":[],"confidence":null}`,
+		`{"external_references":[null,{"Source_Name":"mitre-attack","x":[{"y":"\u00e9\n"}]}],"definition":{"TLP":null},"kill_chain_phases":null}`,
+		`{"external_references":{},"x":1}`, `{"definition":[]}`, `{"kill_chain_phases":[{"phase_name":1}]}`,
+		`{"name":"a\"b"}`, `{"n\u0061me":"a"}`, `{"ſource_ref":"x"}`, `{"confidence":"40"}`, `{"confidence":01}`,
+		` { } `, `{}x`, `[]`, `{"x":[1,2,{"a":[true,false,null,"\ud800"]}]}`, "{\"x\":\"\xff\"}",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		var got object
+		var refs []string
+		if !scanObject(raw, &got, &refs) {
+			return
+		}
+		var want object
+		if err := json.Unmarshal(raw, &want); err != nil {
+			t.Fatalf("scanObject decoded %q, which encoding/json does not: %v", raw, err)
+		}
+		want.ExternalReferences, want.KillChainPhases, want.Definition.TLP = nil, nil, ""
+		if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
+			t.Fatalf("scanObject(%q) differs from encoding/json (-json +scan):\n%s", raw, diff)
+		}
+	})
+}
+
+// scanObject takes the indicators that feeds write: the testdata's
+// plain ones (no escapes; all ASCII) are all decoded without falling back.
+func TestScanObjectTakesIndicators(t *testing.T) {
+	n := 0
+	for name, data := range bundles(t) {
+		var b struct{ Objects []json.RawMessage }
+		if json.Unmarshal(data, &b) != nil {
+			continue
+		}
+		for _, raw := range b.Objects {
+			var h struct{ Type string }
+			_ = json.Unmarshal(raw, &h)
+			if h.Type != "indicator" || bytes.IndexByte(raw, '\\') >= 0 || bytes.ContainsFunc(raw, func(r rune) bool { return r >= 0x80 }) {
+				continue
+			}
+			var o object
+			var refs []string
+			if !scanObject(raw, &o, &refs) && json.Unmarshal(raw, &o) == nil {
+				t.Errorf("%s: scanObject declined %s", name, raw)
+			}
+			n++
+		}
+	}
+	if n < 50 {
+		t.Errorf("only %d plain indicators in testdata", n)
+	}
+}
