@@ -1,6 +1,8 @@
 package stix
 
 import (
+	"encoding/binary"
+	"math/bits"
 	"unicode/utf8"
 	"unsafe"
 )
@@ -197,6 +199,52 @@ var strPlain = func() (t [256]bool) {
 	return t
 }()
 
+// Eight bytes at a time: lsb has 1 in each byte, msb 0x80.
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+// bytesEqual has the high bit of each byte of x that equals c set, and
+// maybe of bytes above such a byte: its lowest bit set is exact.
+func bytesEqual(x uint64, c byte) uint64 {
+	y := x ^ lsb*uint64(c)
+	return (y - lsb) &^ y & msb
+}
+
+// bytesBelow is bytesEqual for the bytes of x less than n (n <= 0x80).
+func bytesBelow(x uint64, n byte) uint64 { return (x - lsb*uint64(n)) &^ x & msb }
+
+// stringStop returns the offset of the first byte of b from i on that
+// strPlain does not mark, or len(b).
+func stringStop(b []byte, i int) int {
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		if m := bytesEqual(x, '"') | bytesEqual(x, '\\') | bytesBelow(x, 0x20) | x&msb; m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+	}
+	for i < len(b) && strPlain[b[i]] {
+		i++
+	}
+	return i
+}
+
+// quoteOrBackslash returns the offset of the first '"' or '\\' of b from i
+// on, or len(b).
+func quoteOrBackslash(b []byte, i int) int {
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		if m := bytesEqual(x, '"') | bytesEqual(x, '\\'); m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+	}
+	for i < len(b) && b[i] != '"' && b[i] != '\\' {
+		i++
+	}
+	return i
+}
+
 // validRune returns the offset after the UTF-8 character at b[i], or false
 // if it is not one (encoding/json would replace it).
 func validRune(b []byte, i int) (int, bool) {
@@ -213,9 +261,7 @@ func (s *scanner) plainString() (string, bool) {
 	start, b := s.i, s.b
 	i := s.i
 	for {
-		for i < len(b) && strPlain[b[i]] {
-			i++
-		}
+		i = stringStop(b, i)
 		if i == len(b) || b[i] < utf8.RuneSelf {
 			break
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"strings"
+	"sync"
 )
 
 // span is the byte range of one element of a bundle's objects array.
@@ -22,13 +23,16 @@ type span struct{ start, end int }
 // are only delimited, not checked: decoding each checks it. The other
 // members' values are checked with json.Valid.
 func bundleSpans(data []byte) (spans []span, ok bool) {
-	ok = scanBundle(data, func(s span) { spans = append(spans, s) })
+	ok = scanBundle(data, func(i int) (int, bool) {
+		return elements(data, i, func(s span) { spans = append(spans, s) })
+	})
 	return spans, ok
 }
 
-// scanBundle is bundleSpans calling visit with each element's span, in
-// order, instead of returning them; spans count from the start of data.
-func scanBundle(data []byte, visit func(span)) bool {
+// scanBundle is bundleSpans with the objects array, at data[i], left to
+// objects, which returns the offset after it (elements, or
+// elementsParallel); spans count from the start of data.
+func scanBundle(data []byte, objects func(i int) (end int, ok bool)) bool {
 	bom := 0
 	if bytes.HasPrefix(data, []byte("\xef\xbb\xbf")) {
 		bom = 3
@@ -83,7 +87,7 @@ func scanBundle(data []byte, visit func(span)) bool {
 			}
 			haveObjects = true
 			var ok bool
-			if i, ok = elements(data, i, visit); !ok {
+			if i, ok = objects(i); !ok {
 				return false
 			}
 		case strings.EqualFold(k, "type") || strings.EqualFold(k, "objects"):
@@ -119,28 +123,138 @@ func elements(data []byte, i int, visit func(span)) (int, bool) {
 	if i < len(data) && data[i] == ']' {
 		return i + 1, true
 	}
+	r := runElements(data, i, len(data)+1, visit)
+	return r.end, r.status == runDone
+}
+
+// runResult is how runElements ended.
+type runResult struct {
+	status int // runDone, runStopped or runFailed
+	next   int // runStopped: the start of the element it stopped at
+	end    int // runDone: the offset after the array
+}
+
+const (
+	runDone = iota
+	runStopped
+	runFailed
+)
+
+// runElements calls visit with the span of each element of an array from
+// the one that starts at data[i] on, up to the end of the array or to
+// the first element that starts at stop or after.
+func runElements(data []byte, i, stop int, visit func(span)) runResult {
 	for {
+		if i >= stop {
+			return runResult{status: runStopped, next: i}
+		}
 		if i == len(data) {
-			return 0, false
+			return runResult{status: runFailed}
 		}
 		end := skipValue(data, i)
 		if end < 0 {
-			return 0, false
+			return runResult{status: runFailed}
 		}
 		visit(span{i, end})
 		i = skipSpace(data, end)
 		if i == len(data) {
-			return 0, false
+			return runResult{status: runFailed}
 		}
 		switch data[i] {
 		case ',':
 			i = skipSpace(data, i+1)
 		case ']':
-			return i + 1, true
+			return runResult{status: runDone, end: i + 1}
 		default:
-			return 0, false
+			return runResult{status: runFailed}
 		}
 	}
+}
+
+// elementsParallel is elements for a large array, delimited in parts
+// on parts goroutines: visit(k, s) is called on the goroutine of part k,
+// in order within it, and the parts are in order.
+//
+// Part k > 0 starts at the first '{' after its share of the bytes that
+// follows a ',' (whitespace aside), which is where an element starts
+// unless it lies in a string; part k-1 stops at the first element that
+// starts in part k's share. Where the two agree, part k delimited what
+// one pass would have; where they do not (a string holding such a '{'
+// just there, an element that is not an object), part k and those after
+// it are dropped (reset(k) is called, and visit is not called for them
+// again) and part k-1 goes on to the end.
+func elementsParallel(data []byte, i, parts int, visit func(k int, s span), reset func(k int)) (int, bool) {
+	i = skipSpace(data, i+1)
+	if i < len(data) && data[i] == ']' {
+		return i + 1, true
+	}
+	parts = max(1, min(parts, (len(data)-i)/minPartBytes))
+	bound := func(k int) int { return i + (len(data)-i)*k/parts }
+	starts := make([]int, parts)
+	res := make([]runResult, parts)
+	var wg sync.WaitGroup
+	for k := range parts {
+		wg.Go(func() {
+			start := i
+			if k > 0 {
+				if start = elementCandidate(data, bound(k)); start < 0 {
+					res[k] = runResult{status: runFailed}
+					return
+				}
+			}
+			starts[k] = start
+			stop := len(data) + 1
+			if k+1 < parts {
+				stop = bound(k + 1)
+			}
+			res[k] = runElements(data, start, stop, func(s span) { visit(k, s) })
+		})
+	}
+	wg.Wait()
+	for k := 0; ; k++ {
+		r := res[k]
+		switch r.status {
+		case runDone:
+			for j := k + 1; j < parts; j++ {
+				reset(j)
+			}
+			return r.end, true
+		case runFailed:
+			return 0, false
+		}
+		if k+1 < parts && starts[k+1] == r.next {
+			continue // part k+1 starts where part k stopped
+		}
+		for j := k + 1; j < parts; j++ {
+			reset(j)
+		}
+		r = runElements(data, r.next, len(data)+1, func(s span) { visit(k, s) })
+		return r.end, r.status == runDone
+	}
+}
+
+// minPartBytes is the least share of an array elementsParallel gives a
+// part (a variable for tests).
+var minPartBytes = 1 << 20
+
+// elementCandidate returns the offset of the first '{' at or after from
+// that follows a ',' and whitespace, or -1.
+func elementCandidate(data []byte, from int) int {
+	for j := from; j < len(data); j++ {
+		k := bytes.IndexByte(data[j:], '{')
+		if k < 0 {
+			return -1
+		}
+		j += k
+		p := j - 1
+		for p >= 0 && (data[p] == ' ' || data[p] == '\n' || data[p] == '\r' || data[p] == '\t') {
+			p--
+		}
+		if p >= 0 && data[p] == ',' {
+			return j
+		}
+	}
+	return -1
 }
 
 // plain reports whether s is a JSON string's contents that needs no
@@ -164,20 +278,13 @@ func skipSpace(data []byte, i int) int {
 // stringEnd returns the offset after the string that starts at data[i]
 // (a '"'), or -1 if it does not end.
 func stringEnd(data []byte, i int) int {
-	j := i + 1
-	for {
-		k := bytes.IndexByte(data[j:], '"')
-		if k < 0 {
+	for j := i + 1; ; j += 2 { // past a backslash and what it escapes
+		j = quoteOrBackslash(data, j)
+		if j >= len(data) {
 			return -1
 		}
-		j += k
-		n := 0 // backslashes before the quote
-		for n < j-i-1 && data[j-1-n] == '\\' {
-			n++
-		}
-		j++
-		if n%2 == 0 {
-			return j
+		if data[j] == '"' {
+			return j + 1
 		}
 	}
 }

@@ -75,38 +75,21 @@ func StreamIndicators(ctx context.Context, data []byte, file string, opts Stream
 		release = func(int, int) {}
 	}
 
-	// Delimit the elements: those that begin as indicators do are
-	// decoded later, the others now.
-	// Room for indicators of 200 bytes or more (pages are only touched
-	// as they fill; growing by copying would touch them all again).
-	inds, others := make([]elem, 0, len(data)/200+16), []elem(nil)
-	done, n, tooMany := 0, uint32(0), false
-	if !scanBundle(data, func(s span) {
-		if s.end-s.start > 1<<32-1 || n == 1<<32-1 {
-			tooMany = true
-			return
-		}
-		e := elem{s.start, uint32(s.end - s.start), n}
-		n++
-		if indicatorPrefix(e.of(data)) {
-			inds = append(inds, e)
-		} else {
-			others = append(others, e)
-		}
-		if s.start-done >= releaseEvery {
-			release(done, s.start)
-			done = s.start
-		}
-	}) || tooMany {
+	inds, others, ok := delimit(data, workers, release)
+	if !ok {
 		return nil, false, nil
 	}
-	release(done, len(data))
 
+	// Others are numbered from 0 here (in n), to decode into objs.
 	objs := make([]object, len(others))
 	errs := make([]error, len(others))
-	if !decodeEach(ctx, data, others, workers, release, func(_ int, i int, p *fastjson.Parser, raw []byte) bool {
-		errs[i] = decodeObject(p, raw, &objs[i])
-		_, syntax := errs[i].(*json.SyntaxError)
+	number := make([]elem, len(others))
+	for i, e := range others {
+		number[i] = elem{e.start, e.len, uint32(i)}
+	}
+	if !decodeEach(ctx, data, split(number, workers), release, func(_ int, e elem, p *fastjson.Parser, raw []byte) bool {
+		errs[e.n] = decodeObject(p, raw, &objs[e.n])
+		_, syntax := errs[e.n].(*json.SyntaxError)
 		return !syntax
 	}) {
 		return nil, false, ctx.Err()
@@ -120,7 +103,7 @@ func StreamIndicators(ctx context.Context, data []byte, file string, opts Stream
 		ids     []uint64 // hashes of every object's id, to find repeats
 		unsup   []intel.Unsupported
 	)
-	indsBefore := len(inds)
+	var more []elem // others that are indicators
 	for i := range objs {
 		o, e := &objs[i], others[i]
 		if u, bad := whyUnusable(o, errs[i], e.of(data), int(e.n), file); bad {
@@ -128,14 +111,16 @@ func StreamIndicators(ctx context.Context, data []byte, file string, opts Stream
 			continue
 		}
 		if o.Type == "indicator" {
-			inds = append(inds, e)
+			more = append(more, e)
 			continue
 		}
 		ctxObjs = append(ctxObjs, o)
 		ids = append(ids, maphash.String(seed, o.ID))
 	}
-	if len(inds) > indsBefore {
-		slices.SortFunc(inds, func(a, b elem) int { return int(a.n) - int(b.n) })
+	if len(more) > 0 { // rare: into one run, in order, cut again
+		all := append(slices.Concat(inds...), more...)
+		slices.SortFunc(all, func(a, b elem) int { return int(a.n) - int(b.n) })
+		inds = split(all, workers)
 	}
 	b := &builder{file: file, source: filepath.Base(file), byID: map[string]*object{}, tlp: map[string]string{}}
 	for _, o := range ctxObjs {
@@ -156,8 +141,8 @@ func StreamIndicators(ctx context.Context, data []byte, file string, opts Stream
 		terms termBuf
 		_     [64]byte
 	}
-	res := make([]result, workers)
-	if !decodeEach(ctx, data, inds, workers, release, func(w int, i int, p *fastjson.Parser, raw []byte) bool {
+	res := make([]result, len(inds))
+	if !decodeEach(ctx, data, inds, release, func(w int, e elem, p *fastjson.Parser, raw []byte) bool {
 		r := &res[w]
 		o := &r.obj
 		var err error
@@ -167,7 +152,7 @@ func StreamIndicators(ctx context.Context, data []byte, file string, opts Stream
 		if _, syntax := err.(*json.SyntaxError); syntax {
 			return false
 		}
-		if u, bad := whyUnusable(o, err, raw, int(inds[i].n), file); bad {
+		if u, bad := whyUnusable(o, err, raw, int(e.n), file); bad {
 			u.ID = strings.Clone(u.ID) // o's strings may be views of data
 			r.unsup = append(r.unsup, u)
 			return true
@@ -178,7 +163,7 @@ func StreamIndicators(ctx context.Context, data []byte, file string, opts Stream
 		}
 		r.ids = append(r.ids, maphash.String(seed, o.ID))
 		if len(r.ids) == 1 {
-			r.ids = slices.Grow(r.ids, len(inds)/workers)
+			r.ids = slices.Grow(r.ids, len(inds[w]))
 		}
 		if reason := b.terms(o, indicates[o.ID], &r.terms, func(ind *intel.Indicator) { add(w, ind) }); reason != "" {
 			u := b.unsupported(o, reason)
@@ -204,6 +189,73 @@ func StreamIndicators(ctx context.Context, data []byte, file string, opts Stream
 	return c.Unsupported, true, nil
 }
 
+// delimitPart is what delimit gathers of a part of the objects array.
+type delimitPart struct {
+	inds, others []elem // n counts within the part
+	done         int    // released up to here
+	tooMany      bool   // an element of 4 GiB or more, or 2³² of them
+	_            [64]byte
+}
+
+// delimit finds the elements of the objects array of bundle data, in
+// parts on up to workers goroutines (see elementsParallel), and returns
+// those that begin as indicators do, in a run per part, and the others,
+// in order.
+func delimit(data []byte, workers int, release func(lo, hi int)) (inds [][]elem, others []elem, ok bool) {
+	parts := make([]delimitPart, workers)
+	for k := range parts {
+		// Room for indicators of 200 bytes or more (pages are only
+		// touched as they fill; growing by copying would touch them
+		// all again).
+		parts[k].inds = make([]elem, 0, len(data)/200/workers+16)
+	}
+	visit := func(k int, s span) {
+		p := &parts[k]
+		n := len(p.inds) + len(p.others)
+		if s.end-s.start > 1<<32-1 || n == 1<<32-1 {
+			p.tooMany = true
+			return
+		}
+		e := elem{s.start, uint32(s.end - s.start), uint32(n)}
+		if indicatorPrefix(e.of(data)) {
+			p.inds = append(p.inds, e)
+		} else {
+			p.others = append(p.others, e)
+		}
+		if p.done == 0 {
+			p.done = s.start
+		} else if s.start-p.done >= releaseEvery {
+			release(p.done, s.start)
+			p.done = s.start
+		}
+	}
+	reset := func(k int) { parts[k] = delimitPart{} }
+	if !scanBundle(data, func(i int) (int, bool) { return elementsParallel(data, i, workers, visit, reset) }) {
+		return nil, nil, false
+	}
+	release(0, len(data))
+	// The elements are numbered on from those of the parts before.
+	base := uint64(0)
+	for k := range parts {
+		p := &parts[k]
+		if p.tooMany || base+uint64(len(p.inds)+len(p.others)) > 1<<32-1 {
+			return nil, nil, false
+		}
+		if base > 0 {
+			for j := range p.inds {
+				p.inds[j].n += uint32(base)
+			}
+			for j := range p.others {
+				p.others[j].n += uint32(base)
+			}
+		}
+		base += uint64(len(p.inds) + len(p.others))
+		inds = append(inds, p.inds)
+		others = append(others, p.others...)
+	}
+	return inds, others, true
+}
+
 // indicatorPrefix reports whether raw, an element of a bundle, begins as
 // an indicator object does: {"type": "indicator", ... (decoding it tells
 // for sure).
@@ -218,47 +270,53 @@ func indicatorPrefix(raw []byte) bool {
 	return true
 }
 
-// decodeEach calls f(w, i, p, raw) for each element i of elems, in runs of
-// them on workers goroutines (w the goroutine's number, p its parser),
-// releasing the input behind each. It returns false if f did, or if ctx
-// was done.
-func decodeEach(ctx context.Context, data []byte, elems []elem, workers int, release func(lo, hi int),
-	f func(w, i int, p *fastjson.Parser, raw []byte) bool) bool {
-	workers = max(1, min(workers, (len(elems)+255)/256))
+// decodeEach calls f(w, e, p, raw) for each element e of runs[w], raw
+// its text, on a goroutine per run (p its parser), releasing the input
+// behind each. It returns false if f did, or if ctx was done.
+func decodeEach(ctx context.Context, data []byte, runs [][]elem, release func(lo, hi int),
+	f func(w int, e elem, p *fastjson.Parser, raw []byte) bool) bool {
 	var (
 		stop atomic.Bool
 		wg   sync.WaitGroup
 	)
-	for w := range workers {
-		lo, hi := len(elems)*w/workers, len(elems)*(w+1)/workers
+	for w, run := range runs {
+		if len(run) == 0 {
+			continue
+		}
 		wg.Go(func() {
 			var p fastjson.Parser
-			done := -1 // released up to here
-			for i := lo; i < hi; i++ {
-				e := elems[i]
-				if (i-lo)%1024 == 0 {
+			done := run[0].start // released up to here
+			for i, e := range run {
+				if i%1024 == 0 {
 					if ctx.Err() != nil || stop.Load() {
 						return
 					}
-					if done < 0 {
-						done = e.start
-					} else if e.start-done >= releaseEvery {
+					if e.start-done >= releaseEvery {
 						release(done, e.start)
 						done = e.start
 					}
 				}
-				if !f(w, i, &p, e.of(data)) {
+				if !f(w, e, &p, e.of(data)) {
 					stop.Store(true)
 					return
 				}
 			}
-			if hi > lo {
-				release(max(done, 0), elems[hi-1].start+int(elems[hi-1].len))
-			}
+			last := run[len(run)-1]
+			release(done, last.start+int(last.len))
 		})
 	}
 	wg.Wait()
 	return ctx.Err() == nil && !stop.Load()
+}
+
+// split cuts elems into n runs of about one length.
+func split(elems []elem, n int) [][]elem {
+	n = max(1, min(n, (len(elems)+255)/256))
+	runs := make([][]elem, n)
+	for w := range runs {
+		runs[w] = elems[len(elems)*w/n : len(elems)*(w+1)/n]
+	}
+	return runs
 }
 
 // repeats reports whether two of hashes are equal.

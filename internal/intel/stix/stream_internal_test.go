@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"sync"
@@ -207,5 +208,107 @@ func TestScanObjectTakesIndicators(t *testing.T) {
 	}
 	if n < 50 {
 		t.Errorf("only %d plain indicators in testdata", n)
+	}
+}
+
+// elementsParallel delimits what elements delimits, in order, whatever
+// the parts and wherever their shares begin: in strings that hold what
+// looks like the start of an element, in whitespace, on elements that
+// are not objects.
+func TestElementsParallel(t *testing.T) {
+	defer func(m int) { minPartBytes = m }(minPartBytes)
+	minPartBytes = 1
+	tricky := []string{
+		`{"a":1}`, `{"d":"x,{\"y\":2}, {"}`, `{"d":"\\",{"}`, `17`, `"s,{"`, `[{"a":[1,{"b":"]},{"}]}]`,
+		`{}`, `null`, `{"e":{"f":{"g":",  {"}}}`, `{"h":"\u002c{"}`,
+	}
+	var inputs []string
+	for _, sep := range []string{",", ", ", ",\n  ", " ,\t"} {
+		inputs = append(inputs, "["+strings.Join(tricky, sep)+"]", "[ "+strings.Join(tricky, sep)+" ]  ")
+	}
+	inputs = append(inputs, `[]`, `[ ]`, `[{"a":1}`, `[{"a":1},]`, `[{"a":1} {"b":2}]`, `[{"a":"x}]`)
+	for _, in := range inputs {
+		data := []byte(in)
+		var want []span
+		wantEnd, wantOK := elements(data, 0, func(s span) { want = append(want, s) })
+		for parts := 1; parts <= 7; parts++ {
+			got := make([][]span, parts)
+			end, ok := elementsParallel(data, 0, parts, func(k int, s span) { got[k] = append(got[k], s) }, func(k int) { got[k] = nil })
+			if ok != wantOK || ok && end != wantEnd {
+				t.Errorf("%s, %d parts: end %d, %v; want %d, %v", in, parts, end, ok, wantEnd, wantOK)
+				continue
+			}
+			if !ok {
+				continue
+			}
+			if all := slices.Concat(got...); !slices.Equal(all, want) {
+				t.Errorf("%s, %d parts: spans %v, want %v", in, parts, all, want)
+			}
+		}
+	}
+}
+
+// Delimited in parts, bundles stream as they do in one.
+func TestStreamIndicatorsInParts(t *testing.T) {
+	defer func(m int) { minPartBytes = m }(minPartBytes)
+	for name, data := range bundles(t) {
+		minPartBytes = 1 << 30
+		want, wantUnsup, wantOK := streamed(t, data, 3)
+		minPartBytes = len(data)/5 + 1
+		got, unsup, ok := streamed(t, data, 3)
+		if ok != wantOK || !cmp.Equal(want, got, cmpopts.EquateEmpty()) || !cmp.Equal(wantUnsup, unsup, cmpopts.EquateEmpty()) {
+			t.Errorf("%s: in parts, ok %v, %d indicators, %d unsupported; in one, %v, %d, %d", name, ok, len(got), len(unsup), wantOK, len(want), len(wantUnsup))
+		}
+	}
+}
+
+func FuzzElementsParallel(f *testing.F) {
+	f.Add([]byte(`[{"a":1}, {"d":"x,{\"y\":2}, {"}, 17, "s,{" ,{}]`), uint8(3))
+	f.Add([]byte(`[{"a":"]},{"},{"b":[{"c":"}, {"}]}]`), uint8(2))
+	f.Fuzz(func(t *testing.T, data []byte, parts uint8) {
+		defer func(m int) { minPartBytes = m }(minPartBytes)
+		minPartBytes = 1
+		if len(data) == 0 || data[0] != '[' {
+			return
+		}
+		var want []span
+		wantEnd, wantOK := elements(data, 0, func(s span) { want = append(want, s) })
+		n := int(parts%8) + 1
+		got := make([][]span, n)
+		end, ok := elementsParallel(data, 0, n, func(k int, s span) { got[k] = append(got[k], s) }, func(k int) { got[k] = nil })
+		if ok != wantOK || ok && (end != wantEnd || !slices.Equal(slices.Concat(got...), want)) {
+			t.Fatalf("%q in %d parts: %v, %d, %v; want %v, %d, %v", data, n, ok, end, slices.Concat(got...), wantOK, wantEnd, want)
+		}
+	})
+}
+
+// The word-at-a-time searches find what a byte loop finds.
+func TestStringStop(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	alphabet := []byte{'a', 'Z', '"', '\\', 0x1f, 0x20, 0x7f, 0x80, 0xc3, 0xff, '!', '#', '[', ']', 0}
+	for range 20000 {
+		b := make([]byte, r.IntN(40))
+		for j := range b {
+			if r.IntN(4) == 0 {
+				b[j] = alphabet[r.IntN(len(alphabet))]
+			} else {
+				b[j] = byte('a' + r.IntN(26))
+			}
+		}
+		from := r.IntN(len(b) + 1)
+		want := from
+		for want < len(b) && b[want] >= 0x20 && b[want] < 0x80 && b[want] != '"' && b[want] != '\\' {
+			want++
+		}
+		if got := stringStop(b, from); got != want {
+			t.Fatalf("stringStop(%q, %d) = %d, want %d", b, from, got, want)
+		}
+		want = from
+		for want < len(b) && b[want] != '"' && b[want] != '\\' {
+			want++
+		}
+		if got := quoteOrBackslash(b, from); got != want {
+			t.Fatalf("quoteOrBackslash(%q, %d) = %d, want %d", b, from, got, want)
+		}
 	}
 }
