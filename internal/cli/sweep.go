@@ -255,7 +255,11 @@ func streamBundle(ctx context.Context, b *sweep.Builder, x *indicatorFile, jobs 
 		// arrays' pages are only touched as they fill.
 		shards[k] = &streamShard{shard: sweep.NewShard(len(x.data) / 320 / parts)}
 	}
-	uns, ok, err := stix.StreamIndicators(ctx, x.data, x.name, stix.StreamOptions{Workers: parts, Release: x.release},
+	opts := stix.StreamOptions{Workers: parts, Release: x.release}
+	if x.f != nil { // mapped: read the indicators rather than fault the pages in again
+		opts.ReaderAt = x.f
+	}
+	uns, ok, err := stix.StreamIndicators(ctx, x.data, x.name, opts,
 		func(w int, ind *intel.Indicator) { shards[w].shard.Add(ind) })
 	if err != nil || !ok {
 		return 0, false, err

@@ -3,7 +3,10 @@ package stix
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"hash/maphash"
+	"io"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -28,6 +31,12 @@ type StreamOptions struct {
 	// range may be read again later (the pages of a file mapping come
 	// back from the file): the caller must not change the input.
 	Release func(lo, hi int)
+	// ReaderAt, if set, reads the same bytes as data (the file data
+	// maps): the indicators are read through it, a batch at a time
+	// into a buffer, rather than from data, whose pages would each be
+	// faulted in again after Release (on a virtual machine, a 323 MB
+	// bundle's cost 150 ms; reading it costs 35).
+	ReaderAt io.ReaderAt
 }
 
 // releaseEvery is about how many bytes are read between calls of Release.
@@ -142,7 +151,16 @@ func StreamIndicators(ctx context.Context, data []byte, file string, opts Stream
 		_     [64]byte
 	}
 	res := make([]result, len(inds))
-	if !decodeEach(ctx, data, inds, release, func(w int, e elem, p *fastjson.Parser, raw []byte) bool {
+	var readErr error
+	each := func(runs [][]elem, f func(w int, e elem, p *fastjson.Parser, raw []byte) bool) bool {
+		if opts.ReaderAt == nil {
+			return decodeEach(ctx, data, runs, release, f)
+		}
+		ok, err := readEach(ctx, opts.ReaderAt, runs, f)
+		readErr = err
+		return ok
+	}
+	if !each(inds, func(w int, e elem, p *fastjson.Parser, raw []byte) bool {
 		r := &res[w]
 		o := &r.obj
 		var err error
@@ -172,6 +190,9 @@ func StreamIndicators(ctx context.Context, data []byte, file string, opts Stream
 		}
 		return true
 	}) {
+		if readErr != nil {
+			return nil, false, fmt.Errorf("stix %s: %w", file, readErr)
+		}
 		return nil, false, ctx.Err()
 	}
 	for _, r := range res {
@@ -307,6 +328,65 @@ func decodeEach(ctx context.Context, data []byte, runs [][]elem, release func(lo
 	}
 	wg.Wait()
 	return ctx.Err() == nil && !stop.Load()
+}
+
+// readBatch is how many bytes readEach reads at a time (a variable for
+// tests).
+var readBatch = 1 << 20
+
+// readEach is decodeEach reading the elements through r, in batches
+// of consecutive ones, into a buffer per goroutine. An error reading
+// stops it (false) and is returned.
+func readEach(ctx context.Context, r io.ReaderAt, runs [][]elem,
+	f func(w int, e elem, p *fastjson.Parser, raw []byte) bool) (ok bool, err error) {
+	var (
+		stop atomic.Bool
+		wg   sync.WaitGroup
+		errs = make([]error, len(runs))
+	)
+	for w, run := range runs {
+		if len(run) == 0 {
+			continue
+		}
+		wg.Go(func() {
+			var p fastjson.Parser
+			var buf []byte
+			for i := 0; i < len(run); {
+				if ctx.Err() != nil || stop.Load() {
+					return
+				}
+				// The batch: elements from i on while they fit (one
+				// at least).
+				lo := run[i].start
+				j := i + 1
+				for j < len(run) && run[j].start+int(run[j].len)-lo <= readBatch {
+					j++
+				}
+				hi := run[j-1].start + int(run[j-1].len)
+				if cap(buf) < hi-lo {
+					buf = make([]byte, max(hi-lo, readBatch))
+				}
+				b := buf[:hi-lo]
+				if n, err := r.ReadAt(b, int64(lo)); n < len(b) {
+					if err == nil || err == io.EOF {
+						err = io.ErrUnexpectedEOF // the file shrank
+					}
+					errs[w] = err
+					stop.Store(true)
+					return
+				}
+				for ; i < j; i++ {
+					e := run[i]
+					if !f(w, e, &p, b[e.start-lo:e.start-lo+int(e.len)]) {
+						stop.Store(true)
+						return
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return ctx.Err() == nil && !stop.Load(), errors.Join(errs...)
 }
 
 // split cuts elems into n runs of about one length.

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"io"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -18,15 +20,24 @@ import (
 
 // streamed returns what StreamIndicators passes on, in the collection's
 // order, checking the goroutine numbers and released ranges on the way.
+// With 3 goroutines the indicators are read through a ReaderAt, in
+// batches of 1,000 bytes, the others from data.
 func streamed(t *testing.T, data []byte, workers int) ([]intel.Indicator, []intel.Unsupported, bool) {
 	t.Helper()
+	var r io.ReaderAt
+	if workers == 3 {
+		r = bytes.NewReader(data)
+		defer func(b int) { readBatch = b }(readBatch)
+		readBatch = 1000
+	}
 	byW := make([][]intel.Indicator, max(workers, 1))
 	var (
 		mu       sync.Mutex
 		released int
 	)
 	unsup, ok, err := StreamIndicators(context.Background(), data, "b.json", StreamOptions{
-		Workers: workers,
+		Workers:  workers,
+		ReaderAt: r,
 		Release: func(lo, hi int) {
 			if lo < 0 || lo > hi || hi > len(data) {
 				t.Errorf("Release(%d, %d) of %d bytes", lo, hi, len(data))
@@ -40,7 +51,7 @@ func streamed(t *testing.T, data []byte, workers int) ([]intel.Indicator, []inte
 			t.Fatalf("add on goroutine %d of %d", w, workers)
 		}
 		x := *ind
-		x.ID, x.Pattern, x.Name = strings.Clone(x.ID), strings.Clone(x.Pattern), strings.Clone(x.Name)
+		x.ID, x.Value, x.Pattern, x.Name = strings.Clone(x.ID), strings.Clone(x.Value), strings.Clone(x.Pattern), strings.Clone(x.Name)
 		byW[w] = append(byW[w], x)
 	})
 	if err != nil {
@@ -310,5 +321,16 @@ func TestStringStop(t *testing.T) {
 		if got := quoteOrBackslash(b, from); got != want {
 			t.Fatalf("quoteOrBackslash(%q, %d) = %d, want %d", b, from, got, want)
 		}
+	}
+}
+
+// A file that shrinks under StreamIndicators is an error, not fewer
+// indicators.
+func TestStreamIndicatorsShortRead(t *testing.T) {
+	data := []byte(`{"type":"bundle","objects":[{"type":"indicator","id":"indicator--1","pattern":"[ipv4-addr:value = '192.0.2.1']"}]}`)
+	_, ok, err := StreamIndicators(context.Background(), data, "b.json", StreamOptions{ReaderAt: bytes.NewReader(data[:40])},
+		func(int, *intel.Indicator) { t.Error("an indicator passed on") })
+	if ok || !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Errorf("StreamIndicators of a shrunk file: ok %v, %v; want io.ErrUnexpectedEOF", ok, err)
 	}
 }
