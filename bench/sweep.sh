@@ -8,6 +8,8 @@
 # environment:
 #   OUT=dir       where data and outputs go (default bench/out/N-EVE-ZEEK)
 #   SKIP_SLOW=1   skip grep -F -f and rg -F -f (minutes at 1M patterns)
+#   SKIP_STIX=1   skip the sweep with the indicators as a STIX bundle
+#                 (written by bench/stixbundle.py, with python3)
 #   JOBS="1 2"    the -j values to time pactwatch with
 #   PACTWATCH=bin use this pactwatch binary instead of building one
 #   REPEAT=n      run pactwatch and rg for one string n times each, in
@@ -128,6 +130,29 @@ bench_log() {
 mbps() { awk -v b="$1" -v s="$2" 'BEGIN { if (s > 0) printf "%.0f", b / 1e6 / s; else print "-" }'; }
 
 bench_log eve "$OUT/eve.json" "$OUT/eve.truth"
+
+# The same indicators as a STIX 2.1 bundle (an indicator object a value,
+# ~320 bytes each): the same matches are due.
+if [[ -z ${SKIP_STIX:-} ]]; then
+	if [[ ! -s $OUT/bundle.json ]] && command -v python3 >/dev/null; then
+		python3 bench/stixbundle.py "$OUT/iocs.txt" >"$OUT/bundle.json.tmp" && mv "$OUT/bundle.json.tmp" "$OUT/bundle.json"
+	fi
+	if [[ -s $OUT/bundle.json ]]; then
+		bytes=$(stat -c %s "$OUT/eve.json")
+		cat "$OUT/bundle.json" >/dev/null # warm the page cache
+		for j in $JOBS; do
+			o=$OUT/eve.pw-stix-j$j.ndjson
+			best "pactwatch -j $j, STIX" "$o" "$PW" sweep --indicators "$OUT/bundle.json" -j "$j" "$OUT/eve.json"
+			compile=$(sed -n 's/^compiled .* in \([0-9.]*\)s$/\1/p' "$o.err")
+			scan=$(sed -n 's/^swept .* in \([0-9.]*\)s (.*$/\1/p' "$o.err")
+			read -r m fp miss < <("$CHECK" -truth "$OUT/eve.truth" -ndjson "$o")
+			rows+=("eve|pactwatch sweep -j $j, STIX bundle|$SECS|$(mbps "$bytes" "$SECS")|$compile|$scan|$(mbps "$bytes" "$scan")|$RSS_MB|$m|$fp|$miss")
+		done
+	else
+		echo "no python3 to write the STIX bundle (bench/stixbundle.py): skipping it" >&2
+	fi
+fi
+
 bench_log zeek "$OUT/dns.log" "$OUT/dns.truth"
 
 echo
