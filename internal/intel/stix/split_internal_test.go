@@ -50,6 +50,17 @@ func bundles(t testing.TB) map[string][]byte {
 		rev := slices.Clone(objs)
 		slices.Reverse(rev)
 		out[f+" reversed"] = wrap(rev, "\n ")
+		var sorted []json.RawMessage // keys in order: the type after the id
+		for _, o := range objs {
+			var m map[string]any
+			if json.Unmarshal(o, &m) != nil {
+				sorted = append(sorted, o)
+				continue
+			}
+			b, _ := json.Marshal(m) // a map's keys come out sorted
+			sorted = append(sorted, b)
+		}
+		out[f+" sorted keys"] = wrap(sorted, "")
 		var extra []json.RawMessage
 		for _, o := range objs {
 			var h struct{ Type, ID, Modified string }

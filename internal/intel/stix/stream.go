@@ -238,7 +238,7 @@ func delimit(data []byte, workers int, release func(lo, hi int)) (inds [][]elem,
 			return
 		}
 		e := elem{s.start, uint32(s.end - s.start), uint32(n)}
-		if indicatorPrefix(e.of(data)) {
+		if looksIndicator(e.of(data)) {
 			p.inds = append(p.inds, e)
 		} else {
 			p.others = append(p.others, e)
@@ -277,18 +277,45 @@ func delimit(data []byte, workers int, release func(lo, hi int)) (inds [][]elem,
 	return inds, others, true
 }
 
-// indicatorPrefix reports whether raw, an element of a bundle, begins as
-// an indicator object does: {"type": "indicator", ... (decoding it tells
-// for sure).
-func indicatorPrefix(raw []byte) bool {
+// looksIndicator reports whether raw, an element of a bundle, is an
+// object whose first "type" member is "indicator" (decoding it tells for
+// sure: a later "type" would win). Most producers write the type first;
+// others (OpenCTI: the id first; those that sort keys: the type last) are
+// walked member by member.
+func looksIndicator(raw []byte) bool {
 	i := skipSpace(raw, 0)
-	for _, want := range []string{"{", `"type"`, ":", `"indicator"`} {
-		if len(raw)-i < len(want) || string(raw[i:i+len(want)]) != want {
+	if i == len(raw) || raw[i] != '{' {
+		return false
+	}
+	for i++; ; i++ { // at a member, or after a ','
+		i = skipSpace(raw, i)
+		if i == len(raw) || raw[i] != '"' {
 			return false
 		}
-		i = skipSpace(raw, i+len(want))
+		end := stringEnd(raw, i)
+		if end < 0 {
+			return false
+		}
+		key := raw[i+1 : end-1]
+		i = skipSpace(raw, end)
+		if i == len(raw) || raw[i] != ':' {
+			return false
+		}
+		i = skipSpace(raw, i+1)
+		if i == len(raw) {
+			return false
+		}
+		if string(key) == "type" {
+			return len(raw)-i >= len(`"indicator"`) && string(raw[i:i+len(`"indicator"`)]) == `"indicator"`
+		}
+		if i = skipValue(raw, i); i < 0 {
+			return false
+		}
+		i = skipSpace(raw, i)
+		if i == len(raw) || raw[i] != ',' {
+			return false
+		}
 	}
-	return true
 }
 
 // decodeEach calls f(w, e, p, raw) for each element e of runs[w], raw

@@ -334,3 +334,21 @@ func TestStreamIndicatorsShortRead(t *testing.T) {
 		t.Errorf("StreamIndicators of a shrunk file: ok %v, %v; want io.ErrUnexpectedEOF", ok, err)
 	}
 }
+
+// looksIndicator finds the type wherever it is among the members.
+func TestLooksIndicator(t *testing.T) {
+	for in, want := range map[string]bool{
+		`{"type":"indicator","id":"indicator--1"}`:                      true,
+		` { "type" : "indicator" }`:                                     true,
+		`{"id":"indicator--1","spec_version":"2.1","type":"indicator"}`: true,
+		`{"a":{"type":"malware"},"b":[1,"x"],"type":"indicator"}`:       true,
+		`{"id":"indicator--1","type":"malware","type":"indicator"}`:     false, // decoding finds it
+		`{"id":"indicator--1","Type":"indicator"}`:                      false,
+		`{"type":"indicators"}`:                                         false,
+		`{"id":"x"}`:                                                    false, `{}`: false, `[]`: false, `"indicator"`: false, `{"type":1}`: false, `{"id":"x",`: false,
+	} {
+		if got := looksIndicator([]byte(in)); got != want {
+			t.Errorf("looksIndicator(%s) = %v, want %v", in, got, want)
+		}
+	}
+}
