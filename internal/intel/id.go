@@ -2,6 +2,7 @@ package intel
 
 import (
 	"crypto/sha1"
+	"encoding/hex"
 	"fmt"
 	"slices"
 	"sort"
@@ -74,4 +75,55 @@ func CompareIndicators(a, b Indicator) int {
 		return c
 	}
 	return strings.Compare(a.Value, b.Value)
+}
+
+// uuidID is the prefix of the IDs PackIndicatorID packs.
+const uuidID = "indicator--"
+
+// PackIndicatorID returns the 16 bytes of the UUID of id if id is
+// "indicator--" followed by a UUID in canonical form, in lower case, as
+// STIX tools write them, other than the nil UUID (so that 16 zero bytes
+// can mean "not packed"): UnpackIndicatorID gives id back. A million ids
+// take 16 MB so instead of 64.
+func PackIndicatorID(id string) (u [16]byte, ok bool) {
+	const n = len(uuidID) + 36
+	if len(id) != n || id[:len(uuidID)] != uuidID {
+		return u, false
+	}
+	s := id[len(uuidID):]
+	if s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-' {
+		return u, false
+	}
+	var buf [32]byte
+	copy(buf[0:], s[0:8])
+	copy(buf[8:], s[9:13])
+	copy(buf[12:], s[14:18])
+	copy(buf[16:], s[19:23])
+	copy(buf[20:], s[24:36])
+	for _, c := range buf {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return u, false
+		}
+	}
+	if _, err := hex.Decode(u[:], buf[:]); err != nil || u == [16]byte{} {
+		return [16]byte{}, false
+	}
+	return u, true
+}
+
+// UnpackIndicatorID is the inverse of PackIndicatorID.
+func UnpackIndicatorID(u [16]byte) string {
+	var b [len(uuidID) + 36]byte
+	copy(b[:], uuidID)
+	s := b[len(uuidID):]
+	hex.Encode(s[0:8], u[0:4])
+	s[8] = '-'
+	hex.Encode(s[9:13], u[4:6])
+	s[13] = '-'
+	hex.Encode(s[14:18], u[6:8])
+	s[18] = '-'
+	hex.Encode(s[19:23], u[8:10])
+	s[23] = '-'
+	hex.Encode(s[24:36], u[10:16])
+	return string(b[:])
 }

@@ -2,7 +2,6 @@ package sweep
 
 import (
 	"encoding/binary"
-	"encoding/hex"
 	"math"
 	"net/netip"
 	"strings"
@@ -125,13 +124,13 @@ func (p *part) valueOf(pos uint64) string {
 }
 
 // pushID appends the ID of the next record: none for a derived one, else
-// id, packed into uids if packID can, otherwise copied into xblob.
+// id, packed into uids if intel.PackIndicatorID can, otherwise copied into xblob.
 func (g *seg) pushID(id string, stored bool) {
 	k := len(g.pos)
 	var u [16]byte
 	packed := false
 	if stored {
-		u, packed = packID(id)
+		u, packed = intel.PackIndicatorID(id)
 	}
 	if packed && g.uids == nil {
 		g.uids = make([]byte, 16*k, 16*cap(g.pos))
@@ -160,7 +159,7 @@ func (g *seg) id(k int) string {
 	}
 	if g.uids != nil {
 		if u := g.uids[16*k : 16*k+16]; [16]byte(u) != [16]byte{} {
-			return unpackID(u)
+			return intel.UnpackIndicatorID([16]byte(u))
 		}
 	}
 	return ""
@@ -178,54 +177,4 @@ func (g *seg) str(x xref, value string) string {
 	}
 	off, n := int(x>>xLenBits), int(x&maxXLen)
 	return unsafe.String(&g.xblob[off], n)
-}
-
-// uuidID is the prefix of the IDs kept in 16 bytes: "indicator--"
-// followed by a UUID in lower case, as STIX tools write them.
-const uuidID = "indicator--"
-
-// packID returns the 16 bytes of the UUID of id, if id is uuidID and a
-// UUID in its canonical form other than the nil UUID (16 zero bytes mean
-// "not packed").
-func packID(id string) (u [16]byte, ok bool) {
-	const n = len(uuidID) + 36
-	if len(id) != n || id[:len(uuidID)] != uuidID {
-		return u, false
-	}
-	s := id[len(uuidID):]
-	if s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-' {
-		return u, false
-	}
-	var buf [32]byte
-	copy(buf[0:], s[0:8])
-	copy(buf[8:], s[9:13])
-	copy(buf[12:], s[14:18])
-	copy(buf[16:], s[19:23])
-	copy(buf[20:], s[24:36])
-	for _, c := range buf {
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-			return u, false
-		}
-	}
-	if _, err := hex.Decode(u[:], buf[:]); err != nil || u == [16]byte{} {
-		return [16]byte{}, false
-	}
-	return u, true
-}
-
-// unpackID is the inverse of packID.
-func unpackID(u []byte) string {
-	var b [len(uuidID) + 36]byte
-	copy(b[:], uuidID)
-	s := b[len(uuidID):]
-	hex.Encode(s[0:8], u[0:4])
-	s[8] = '-'
-	hex.Encode(s[9:13], u[4:6])
-	s[13] = '-'
-	hex.Encode(s[14:18], u[6:8])
-	s[18] = '-'
-	hex.Encode(s[19:23], u[8:10])
-	s[23] = '-'
-	hex.Encode(s[24:36], u[10:16])
-	return string(b[:])
 }

@@ -396,13 +396,21 @@ type builder struct {
 }
 
 func (b *builder) marking(o *object) {
+	if l, ok := markingTLP(o); ok {
+		b.tlp[o.ID] = l
+	}
+}
+
+// markingTLP returns the TLP level marking-definition o defines, if it
+// defines one.
+func markingTLP(o *object) (string, bool) {
 	if strings.EqualFold(o.DefinitionType, "tlp") && o.Definition.TLP != "" {
-		b.tlp[o.ID] = normaliseTLP(o.Definition.TLP)
-		return
+		return normaliseTLP(o.Definition.TLP), true
 	}
 	if n := strings.ToLower(o.Name); strings.HasPrefix(n, "tlp:") {
-		b.tlp[o.ID] = normaliseTLP(n[len("tlp:"):])
+		return normaliseTLP(n[len("tlp:"):]), true
 	}
+	return "", false
 }
 
 func normaliseTLP(s string) string {

@@ -106,6 +106,7 @@ func fieldIndex(key string) (int, bool) {
 // with fastjson, several times faster; the rest with encoding/json, which
 // stays the reference (FuzzDecodeBundle compares the two paths).
 func decodeObject(p *fastjson.Parser, raw []byte, o *object) error {
+	*o = object{} // o may be reused, or hold what scanObject left
 	if decodeFast(p, raw, o) {
 		return nil
 	}

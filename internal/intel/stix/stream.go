@@ -89,56 +89,45 @@ func StreamIndicators(ctx context.Context, data []byte, file string, opts Stream
 		return nil, false, nil
 	}
 
-	// Others are numbered from 0 here (in n), to decode into objs.
-	objs := make([]object, len(others))
-	errs := make([]error, len(others))
-	number := make([]elem, len(others))
-	for i, e := range others {
-		number[i] = elem{e.start, e.len, uint32(i)}
-	}
-	if !decodeEach(ctx, data, split(number, workers), release, func(_ int, e elem, p *fastjson.Parser, raw []byte) bool {
-		errs[e.n] = decodeObject(p, raw, &objs[e.n])
-		_, syntax := errs[e.n].(*json.SyntaxError)
-		return !syntax
+	// The objects that are not indicators make the context of those that
+	// are: what identities are named, the TLP levels of markings and what
+	// "indicates" relationships say, copied, and nothing more, for there
+	// may be a relationship an indicator. One that turns out to be an
+	// indicator is decoded with the indicators.
+	seed := maphash.MakeSeed()
+	cps := make([]ctxPart, workers)
+	if !decodeEach(ctx, data, split(others, workers), release, func(w int, e elem, p *fastjson.Parser, raw []byte) bool {
+		return cps[w].add(e, p, raw, file, seed)
 	}) {
 		return nil, false, ctx.Err()
 	}
-
-	// The objects that are not indicators make the context of those that
-	// are; one that turns out to be an indicator is decoded again.
-	seed := maphash.MakeSeed()
+	b := &builder{file: file, source: filepath.Base(file), byID: map[string]*object{}, tlp: map[string]string{}}
 	var (
-		ctxObjs []*object
-		ids     []uint64 // hashes of every object's id, to find repeats
-		unsup   []intel.Unsupported
+		ids   []uint64 // hashes of every object's id, to find repeats
+		unsup []intel.Unsupported
+		more  []elem // others that are indicators
 	)
-	var more []elem // others that are indicators
-	for i := range objs {
-		o, e := &objs[i], others[i]
-		if u, bad := whyUnusable(o, errs[i], e.of(data), int(e.n), file); bad {
-			unsup = append(unsup, u)
-			continue
+	indicates := newIndicatesIndex()
+	for k := range cps {
+		c := &cps[k]
+		ids, unsup, more = append(ids, c.ids...), append(unsup, c.unsup...), append(more, c.more...)
+		for _, o := range c.idents {
+			b.byID[o.ID] = o
 		}
-		if o.Type == "indicator" {
-			more = append(more, e)
-			continue
+		for _, t := range c.tlps {
+			b.tlp[t[0]] = t[1]
 		}
-		ctxObjs = append(ctxObjs, o)
-		ids = append(ids, maphash.String(seed, o.ID))
+		for _, r := range c.rels {
+			indicates.add(r.src, r.srcID, c.targets[r.dst])
+		}
+		cps[k] = ctxPart{}
 	}
+	indicates.sort()
 	if len(more) > 0 { // rare: into one run, in order, cut again
 		all := append(slices.Concat(inds...), more...)
 		slices.SortFunc(all, func(a, b elem) int { return int(a.n) - int(b.n) })
 		inds = split(all, workers)
 	}
-	b := &builder{file: file, source: filepath.Base(file), byID: map[string]*object{}, tlp: map[string]string{}}
-	for _, o := range ctxObjs {
-		b.byID[o.ID] = o
-		if o.Type == "marking-definition" {
-			b.marking(o)
-		}
-	}
-	indicates := indicatesOf(ctxObjs)
 
 	// The indicators, on workers goroutines, each a run of them.
 	type result struct {
@@ -183,7 +172,7 @@ func StreamIndicators(ctx context.Context, data []byte, file string, opts Stream
 		if len(r.ids) == 1 {
 			r.ids = slices.Grow(r.ids, len(inds[w]))
 		}
-		if reason := b.terms(o, indicates[o.ID], &r.terms, func(ind *intel.Indicator) { add(w, ind) }); reason != "" {
+		if reason := b.terms(o, indicates.of(o.ID), &r.terms, func(ind *intel.Indicator) { add(w, ind) }); reason != "" {
 			u := b.unsupported(o, reason)
 			u.ID, u.Input = strings.Clone(u.ID), strings.Clone(u.Input)
 			r.unsup = append(r.unsup, u)
@@ -208,6 +197,135 @@ func StreamIndicators(ctx context.Context, data []byte, file string, opts Stream
 	c := &intel.Collection{Unsupported: unsup}
 	intel.SortCollection(c)
 	return c.Unsupported, true, nil
+}
+
+// ctxPart is what a goroutine gathers of the objects of a bundle that
+// are not indicators (see StreamIndicators).
+type ctxPart struct {
+	ids     []uint64 // the hashes of their ids
+	unsup   []intel.Unsupported
+	more    []elem    // those that are indicators after all
+	idents  []*object // identities with a name: ID, Type and Name
+	tlps    [][2]string
+	rels    []indicatesRel
+	targets []string       // of rels, each once
+	target  map[string]int // index in targets
+	obj     object         // the one being decoded
+	refs    []string
+	_       [64]byte
+}
+
+// indicatesRel is an "indicates" relationship: its source, packed if it
+// packs (else srcID), and the index of its target in ctxPart.targets.
+type indicatesRel struct {
+	src   [16]byte
+	srcID string
+	dst   int
+}
+
+// add decodes raw, element e, and keeps what the indicators need of it.
+// It returns false if raw is not JSON.
+func (c *ctxPart) add(e elem, p *fastjson.Parser, raw []byte, file string, seed maphash.Seed) bool {
+	o := &c.obj
+	var err error
+	// scanObject checks a marking's definition but does not keep it.
+	if !scanObject(raw, o, &c.refs) || o.Type == "marking-definition" {
+		err = decodeObject(p, raw, o)
+	}
+	if _, syntax := err.(*json.SyntaxError); syntax {
+		return false
+	}
+	if u, bad := whyUnusable(o, err, raw, int(e.n), file); bad {
+		u.ID = strings.Clone(u.ID) // o's strings may be views of raw
+		c.unsup = append(c.unsup, u)
+		return true
+	}
+	if o.Type == "indicator" {
+		c.more = append(c.more, e)
+		return true
+	}
+	c.ids = append(c.ids, maphash.String(seed, o.ID))
+	switch o.Type {
+	case "identity":
+		if o.Name != "" {
+			c.idents = append(c.idents, &object{Type: o.Type, ID: strings.Clone(o.ID), Name: strings.Clone(o.Name)})
+		}
+	case "marking-definition":
+		if l, ok := markingTLP(o); ok {
+			c.tlps = append(c.tlps, [2]string{strings.Clone(o.ID), strings.Clone(l)})
+		}
+	case "relationship":
+		if o.RelationshipType != "indicates" {
+			break
+		}
+		r := indicatesRel{}
+		var packed bool
+		if r.src, packed = intel.PackIndicatorID(o.SourceRef); !packed {
+			r.srcID = strings.Clone(o.SourceRef)
+		}
+		k, ok := c.target[o.TargetRef]
+		if !ok {
+			if c.target == nil {
+				c.target = map[string]int{}
+			}
+			k = len(c.targets)
+			c.targets = append(c.targets, strings.Clone(o.TargetRef))
+			c.target[c.targets[k]] = k
+		}
+		r.dst = k
+		c.rels = append(c.rels, r)
+	}
+	return true
+}
+
+// indicatesIndex is what "indicates" relationships say each object
+// indicates, as indicatesOf gives it, by the object's id packed where it
+// packs (a million relationships take ~60 MB so).
+type indicatesIndex struct {
+	packed map[[16]byte][]string
+	other  map[string][]string
+	names  map[string]string // the targets, each once
+}
+
+func newIndicatesIndex() *indicatesIndex {
+	return &indicatesIndex{packed: map[[16]byte][]string{}, other: map[string][]string{}, names: map[string]string{}}
+}
+
+// add records that the object src (or srcID, if src is zero) indicates
+// dst.
+func (x *indicatesIndex) add(src [16]byte, srcID, dst string) {
+	if n, ok := x.names[dst]; ok {
+		dst = n
+	} else {
+		x.names[dst] = dst
+	}
+	if src == ([16]byte{}) {
+		if !slices.Contains(x.other[srcID], dst) {
+			x.other[srcID] = append(x.other[srcID], dst)
+		}
+		return
+	}
+	if !slices.Contains(x.packed[src], dst) {
+		x.packed[src] = append(x.packed[src], dst)
+	}
+}
+
+func (x *indicatesIndex) sort() {
+	for _, l := range x.packed {
+		slices.Sort(l)
+	}
+	for _, l := range x.other {
+		slices.Sort(l)
+	}
+	x.names = nil
+}
+
+// of returns what the object id indicates.
+func (x *indicatesIndex) of(id string) []string {
+	if u, ok := intel.PackIndicatorID(id); ok {
+		return x.packed[u]
+	}
+	return x.other[id]
 }
 
 // delimitPart is what delimit gathers of a part of the objects array.
