@@ -3,6 +3,7 @@ package stix
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"strings"
 	"sync"
 )
@@ -123,8 +124,64 @@ func elements(data []byte, i int, visit func(span)) (int, bool) {
 	if i < len(data) && data[i] == ']' {
 		return i + 1, true
 	}
-	r := runElements(data, i, len(data)+1, visit)
+	r := runElements(wholeWindow(data), i, len(data)+1, func(s span, _ []byte) { visit(s) })
 	return r.end, r.status == runDone
+}
+
+// window is what runElements reads of the input: all of it, or a part
+// at a time read through r into buf (reading a mapped file costs less
+// than faulting its pages in, on a virtual machine several times less).
+type window struct {
+	r    io.ReaderAt // nil: buf is the whole input
+	size int         // of the input
+	buf  []byte
+	base int // buf holds input[base : base+len(buf)]
+	err  error
+}
+
+func wholeWindow(data []byte) *window { return &window{buf: data, size: len(data)} }
+
+// load reads at least need bytes from from on into the window (fewer
+// at the end of the input), reporting false if it cannot.
+func (w *window) load(from, need int) bool {
+	if w.r == nil || w.err != nil {
+		return false
+	}
+	n := min(w.size-from, max(readBatch, need))
+	if cap(w.buf) < n {
+		w.buf = make([]byte, n)
+	}
+	w.buf = w.buf[:n]
+	if m, err := w.r.ReadAt(w.buf, int64(from)); m < n {
+		if err == nil || err == io.EOF {
+			err = io.ErrUnexpectedEOF // the file shrank
+		}
+		w.buf, w.err = w.buf[:0], err
+		return false
+	}
+	w.base = from
+	return true
+}
+
+// byteAt returns the input's byte at pos, if there is one.
+func (w *window) byteAt(pos int) (byte, bool) {
+	if pos >= w.size || pos < w.base || pos >= w.base+len(w.buf) && !w.load(pos, 0) {
+		return 0, false
+	}
+	return w.buf[pos-w.base], true
+}
+
+// skipSpace returns the offset of the first byte from pos on that is not
+// JSON whitespace.
+func (w *window) skipSpace(pos int) int {
+	for {
+		switch c, _ := w.byteAt(pos); c {
+		case ' ', '\n', '\r', '\t':
+			pos++
+		default:
+			return pos
+		}
+	}
 }
 
 // runResult is how runElements ended.
@@ -140,31 +197,37 @@ const (
 	runFailed
 )
 
-// runElements calls visit with the span of each element of an array from
-// the one that starts at data[i] on, up to the end of the array or to
-// the first element that starts at stop or after.
-func runElements(data []byte, i, stop int, visit func(span)) runResult {
+// runElements calls visit with the span of each element of an array, and
+// its text, from the one that starts at input offset i on, up to the end
+// of the array or to the first element that starts at stop or after.
+func runElements(w *window, i, stop int, visit func(s span, raw []byte)) runResult {
 	for {
 		if i >= stop {
 			return runResult{status: runStopped, next: i}
 		}
-		if i == len(data) {
+		if _, ok := w.byteAt(i); !ok {
 			return runResult{status: runFailed}
 		}
-		end := skipValue(data, i)
-		if end < 0 {
-			return runResult{status: runFailed}
+		var end int // in buf
+		for {
+			// A value that ends where buf does may go on (a number)
+			// unless the input ends there.
+			end = skipValue(w.buf, i-w.base)
+			atEnd := w.base+len(w.buf) == w.size
+			if end >= 0 && (end < len(w.buf) || atEnd) {
+				break
+			}
+			if atEnd || !w.load(i, 2*(w.base+len(w.buf)-i)) {
+				return runResult{status: runFailed}
+			}
 		}
-		visit(span{i, end})
-		i = skipSpace(data, end)
-		if i == len(data) {
-			return runResult{status: runFailed}
-		}
-		switch data[i] {
+		visit(span{i, w.base + end}, w.buf[i-w.base:end])
+		p := w.skipSpace(w.base + end)
+		switch c, _ := w.byteAt(p); c {
 		case ',':
-			i = skipSpace(data, i+1)
+			i = w.skipSpace(p + 1)
 		case ']':
-			return runResult{status: runDone, end: i + 1}
+			return runResult{status: runDone, end: p + 1}
 		default:
 			return runResult{status: runFailed}
 		}
@@ -172,8 +235,10 @@ func runElements(data []byte, i, stop int, visit func(span)) runResult {
 }
 
 // elementsParallel is elements for a large array, delimited in parts
-// on parts goroutines: visit(k, s) is called on the goroutine of part k,
-// in order within it, and the parts are in order.
+// on parts goroutines: visit(k, s, raw) is called on the goroutine of
+// part k, in order within it, and the parts are in order. With r, data's
+// bytes (r's) are read through r a part at a time, but for a few around
+// the parts' bounds; err is why reading failed.
 //
 // Part k > 0 starts at the first '{' after its share of the bytes that
 // follows a ',' (whitespace aside), which is where an element starts
@@ -183,15 +248,22 @@ func runElements(data []byte, i, stop int, visit func(span)) runResult {
 // just there, an element that is not an object), part k and those after
 // it are dropped (reset(k) is called, and visit is not called for them
 // again) and part k-1 goes on to the end.
-func elementsParallel(data []byte, i, parts int, visit func(k int, s span), reset func(k int)) (int, bool) {
+func elementsParallel(data []byte, r io.ReaderAt, i, parts int, visit func(k int, s span, raw []byte), reset func(k int)) (end int, ok bool, err error) {
 	i = skipSpace(data, i+1)
 	if i < len(data) && data[i] == ']' {
-		return i + 1, true
+		return i + 1, true, nil
 	}
 	parts = max(1, min(parts, (len(data)-i)/minPartBytes))
 	bound := func(k int) int { return i + (len(data)-i)*k/parts }
 	starts := make([]int, parts)
 	res := make([]runResult, parts)
+	wins := make([]*window, parts)
+	for k := range wins {
+		wins[k] = wholeWindow(data)
+		if r != nil {
+			wins[k] = &window{r: r, size: len(data)}
+		}
+	}
 	var wg sync.WaitGroup
 	for k := range parts {
 		wg.Go(func() {
@@ -207,7 +279,7 @@ func elementsParallel(data []byte, i, parts int, visit func(k int, s span), rese
 			if k+1 < parts {
 				stop = bound(k + 1)
 			}
-			res[k] = runElements(data, start, stop, func(s span) { visit(k, s) })
+			res[k] = runElements(wins[k], start, stop, func(s span, raw []byte) { visit(k, s, raw) })
 		})
 	}
 	wg.Wait()
@@ -218,9 +290,9 @@ func elementsParallel(data []byte, i, parts int, visit func(k int, s span), rese
 			for j := k + 1; j < parts; j++ {
 				reset(j)
 			}
-			return r.end, true
+			return r.end, true, nil
 		case runFailed:
-			return 0, false
+			return 0, false, wins[k].err
 		}
 		if k+1 < parts && starts[k+1] == r.next {
 			continue // part k+1 starts where part k stopped
@@ -228,8 +300,8 @@ func elementsParallel(data []byte, i, parts int, visit func(k int, s span), rese
 		for j := k + 1; j < parts; j++ {
 			reset(j)
 		}
-		r = runElements(data, r.next, len(data)+1, func(s span) { visit(k, s) })
-		return r.end, r.status == runDone
+		r = runElements(wins[k], r.next, len(data)+1, func(s span, raw []byte) { visit(k, s, raw) })
+		return r.end, r.status == runDone, wins[k].err
 	}
 }
 

@@ -84,7 +84,10 @@ func StreamIndicators(ctx context.Context, data []byte, file string, opts Stream
 		release = func(int, int) {}
 	}
 
-	inds, others, ok := delimit(data, workers, release)
+	inds, others, ok, err := delimit(data, opts.ReaderAt, workers, release)
+	if err != nil {
+		return nil, false, fmt.Errorf("stix %s: %w", file, err)
+	}
 	if !ok {
 		return nil, false, nil
 	}
@@ -340,7 +343,7 @@ type delimitPart struct {
 // parts on up to workers goroutines (see elementsParallel), and returns
 // those that begin as indicators do, in a run per part, and the others,
 // in order.
-func delimit(data []byte, workers int, release func(lo, hi int)) (inds [][]elem, others []elem, ok bool) {
+func delimit(data []byte, r io.ReaderAt, workers int, release func(lo, hi int)) (inds [][]elem, others []elem, ok bool, err error) {
 	parts := make([]delimitPart, workers)
 	for k := range parts {
 		// Room for indicators of 200 bytes or more (pages are only
@@ -348,7 +351,7 @@ func delimit(data []byte, workers int, release func(lo, hi int)) (inds [][]elem,
 		// all again).
 		parts[k].inds = make([]elem, 0, len(data)/200/workers+16)
 	}
-	visit := func(k int, s span) {
+	visit := func(k int, s span, raw []byte) {
 		p := &parts[k]
 		n := len(p.inds) + len(p.others)
 		if s.end-s.start > 1<<32-1 || n == 1<<32-1 {
@@ -356,7 +359,7 @@ func delimit(data []byte, workers int, release func(lo, hi int)) (inds [][]elem,
 			return
 		}
 		e := elem{s.start, uint32(s.end - s.start), uint32(n)}
-		if looksIndicator(e.of(data)) {
+		if looksIndicator(raw) {
 			p.inds = append(p.inds, e)
 		} else {
 			p.others = append(p.others, e)
@@ -369,8 +372,11 @@ func delimit(data []byte, workers int, release func(lo, hi int)) (inds [][]elem,
 		}
 	}
 	reset := func(k int) { parts[k] = delimitPart{} }
-	if !scanBundle(data, func(i int) (int, bool) { return elementsParallel(data, i, workers, visit, reset) }) {
-		return nil, nil, false
+	if !scanBundle(data, func(i int) (end int, ok bool) {
+		end, ok, err = elementsParallel(data, r, i, workers, visit, reset)
+		return end, ok
+	}) {
+		return nil, nil, false, err
 	}
 	release(0, len(data))
 	// The elements are numbered on from those of the parts before.
@@ -378,7 +384,7 @@ func delimit(data []byte, workers int, release func(lo, hi int)) (inds [][]elem,
 	for k := range parts {
 		p := &parts[k]
 		if p.tooMany || base+uint64(len(p.inds)+len(p.others)) > 1<<32-1 {
-			return nil, nil, false
+			return nil, nil, false, nil
 		}
 		if base > 0 {
 			for j := range p.inds {
@@ -392,7 +398,7 @@ func delimit(data []byte, workers int, release func(lo, hi int)) (inds [][]elem,
 		inds = append(inds, p.inds)
 		others = append(others, p.others...)
 	}
-	return inds, others, true
+	return inds, others, true, nil
 }
 
 // looksIndicator reports whether raw, an element of a bundle, is an

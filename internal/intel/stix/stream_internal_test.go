@@ -243,20 +243,38 @@ func TestElementsParallel(t *testing.T) {
 		var want []span
 		wantEnd, wantOK := elements(data, 0, func(s span) { want = append(want, s) })
 		for parts := 1; parts <= 7; parts++ {
-			got := make([][]span, parts)
-			end, ok := elementsParallel(data, 0, parts, func(k int, s span) { got[k] = append(got[k], s) }, func(k int) { got[k] = nil })
-			if ok != wantOK || ok && end != wantEnd {
-				t.Errorf("%s, %d parts: end %d, %v; want %d, %v", in, parts, end, ok, wantEnd, wantOK)
-				continue
-			}
-			if !ok {
-				continue
-			}
-			if all := slices.Concat(got...); !slices.Equal(all, want) {
-				t.Errorf("%s, %d parts: spans %v, want %v", in, parts, all, want)
+			for _, batch := range []int{0, 1, 3, 16} { // 0: data, not read
+				all, end, ok, err := delimitInParts(t, data, parts, batch)
+				if err != nil || ok != wantOK || ok && end != wantEnd {
+					t.Errorf("%s, %d parts, batch %d: end %d, %v, %v; want %d, %v", in, parts, batch, end, ok, err, wantEnd, wantOK)
+					continue
+				}
+				if ok && !slices.Equal(all, want) {
+					t.Errorf("%s, %d parts, batch %d: spans %v, want %v", in, parts, batch, all, want)
+				}
 			}
 		}
 	}
+}
+
+// delimitInParts runs elementsParallel on array data in parts, reading
+// it through a reader in batches of batch bytes unless batch is 0, and
+// returns the spans in order, checking that each one's text is data's.
+func delimitInParts(t *testing.T, data []byte, parts, batch int) ([]span, int, bool, error) {
+	var r io.ReaderAt
+	if batch > 0 {
+		r = bytes.NewReader(data)
+		defer func(b int) { readBatch = b }(readBatch)
+		readBatch = batch
+	}
+	got := make([][]span, parts)
+	end, ok, err := elementsParallel(data, r, 0, parts, func(k int, s span, raw []byte) {
+		if string(raw) != string(data[s.start:s.end]) {
+			t.Errorf("span %v of %q given as %q", s, data, raw)
+		}
+		got[k] = append(got[k], s)
+	}, func(k int) { got[k] = nil })
+	return slices.Concat(got...), end, ok, err
 }
 
 // Delimited in parts, bundles stream as they do in one.
@@ -275,6 +293,7 @@ func TestStreamIndicatorsInParts(t *testing.T) {
 
 func FuzzElementsParallel(f *testing.F) {
 	f.Add([]byte(`[{"a":1}, {"d":"x,{\"y\":2}, {"}, 17, "s,{" ,{}]`), uint8(3))
+	f.Add([]byte(`[{"a":1}, 1234567 ,   {"b":"c"}  ]`), uint8(3+8*2))
 	f.Add([]byte(`[{"a":"]},{"},{"b":[{"c":"}, {"}]}]`), uint8(2))
 	f.Fuzz(func(t *testing.T, data []byte, parts uint8) {
 		defer func(m int) { minPartBytes = m }(minPartBytes)
@@ -285,10 +304,10 @@ func FuzzElementsParallel(f *testing.F) {
 		var want []span
 		wantEnd, wantOK := elements(data, 0, func(s span) { want = append(want, s) })
 		n := int(parts%8) + 1
-		got := make([][]span, n)
-		end, ok := elementsParallel(data, 0, n, func(k int, s span) { got[k] = append(got[k], s) }, func(k int) { got[k] = nil })
-		if ok != wantOK || ok && (end != wantEnd || !slices.Equal(slices.Concat(got...), want)) {
-			t.Fatalf("%q in %d parts: %v, %d, %v; want %v, %d, %v", data, n, ok, end, slices.Concat(got...), wantOK, wantEnd, want)
+		batch := int(parts/8) % 5 // 0: not read
+		got, end, ok, err := delimitInParts(t, data, n, batch)
+		if err != nil || ok != wantOK || ok && (end != wantEnd || !slices.Equal(got, want)) {
+			t.Fatalf("%q in %d parts, batch %d: %v, %d, %v, %v; want %v, %d, %v", data, n, batch, ok, end, got, err, wantOK, wantEnd, want)
 		}
 	})
 }
