@@ -32,10 +32,12 @@ type StreamOptions struct {
 	// back from the file): the caller must not change the input.
 	Release func(lo, hi int)
 	// ReaderAt, if set, reads the same bytes as data (the file data
-	// maps): the indicators are read through it, a batch at a time
-	// into a buffer, rather than from data, whose pages would each be
-	// faulted in again after Release (on a virtual machine, a 323 MB
-	// bundle's cost 150 ms; reading it costs 35).
+	// maps): the elements are read through it, a megabyte or so at a
+	// time into a buffer per goroutine, rather than from data, whose
+	// pages would each be faulted in (on a virtual machine, a 323 MB
+	// bundle's cost 150 ms; reading it costs 35). Only the bundle's
+	// head and tail and a few bytes where the parts of the objects
+	// array begin are read from data then.
 	ReaderAt io.ReaderAt
 }
 
@@ -97,11 +99,23 @@ func StreamIndicators(ctx context.Context, data []byte, file string, opts Stream
 	// "indicates" relationships say, copied, and nothing more, for there
 	// may be a relationship an indicator. One that turns out to be an
 	// indicator is decoded with the indicators.
+	var readErr error
+	each := func(runs [][]elem, f func(w int, e elem, p *fastjson.Parser, raw []byte) bool) bool {
+		if opts.ReaderAt == nil {
+			return decodeEach(ctx, data, runs, release, f)
+		}
+		ok, err := readEach(ctx, opts.ReaderAt, runs, f)
+		readErr = err
+		return ok
+	}
 	seed := maphash.MakeSeed()
 	cps := make([]ctxPart, workers)
-	if !decodeEach(ctx, data, split(others, workers), release, func(w int, e elem, p *fastjson.Parser, raw []byte) bool {
+	if !each(split(others, workers), func(w int, e elem, p *fastjson.Parser, raw []byte) bool {
 		return cps[w].add(e, p, raw, file, seed)
 	}) {
+		if readErr != nil {
+			return nil, false, fmt.Errorf("stix %s: %w", file, readErr)
+		}
 		return nil, false, ctx.Err()
 	}
 	b := &builder{file: file, source: filepath.Base(file), byID: map[string]*object{}, tlp: map[string]string{}}
@@ -143,15 +157,6 @@ func StreamIndicators(ctx context.Context, data []byte, file string, opts Stream
 		_     [64]byte
 	}
 	res := make([]result, len(inds))
-	var readErr error
-	each := func(runs [][]elem, f func(w int, e elem, p *fastjson.Parser, raw []byte) bool) bool {
-		if opts.ReaderAt == nil {
-			return decodeEach(ctx, data, runs, release, f)
-		}
-		ok, err := readEach(ctx, opts.ReaderAt, runs, f)
-		readErr = err
-		return ok
-	}
 	if !each(inds, func(w int, e elem, p *fastjson.Parser, raw []byte) bool {
 		r := &res[w]
 		o := &r.obj
@@ -251,7 +256,7 @@ func (c *ctxPart) add(e elem, p *fastjson.Parser, raw []byte, file string, seed 
 	switch o.Type {
 	case "identity":
 		if o.Name != "" {
-			c.idents = append(c.idents, &object{Type: o.Type, ID: strings.Clone(o.ID), Name: strings.Clone(o.Name)})
+			c.idents = append(c.idents, &object{Type: "identity", ID: strings.Clone(o.ID), Name: strings.Clone(o.Name)})
 		}
 	case "marking-definition":
 		if l, ok := markingTLP(o); ok {
