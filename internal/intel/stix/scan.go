@@ -3,18 +3,27 @@ package stix
 import (
 	"encoding/binary"
 	"math/bits"
+	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 	"unsafe"
 )
 
+// scanBuf is what scanObject reuses from one object to the next.
+type scanBuf struct {
+	refs []string // the first array of strings
+	text []byte   // strings unescaped
+}
+
 // scanObject decodes raw, one element of a bundle's objects array, into
-// o as json.Unmarshal would, in one pass and without allocating: the
-// strings of o are views of raw (o.ObjectMarkingRefs, Aliases,
-// XMitreAliases and Sectors reuse refs' array), valid while raw is. It
-// does what object's decoding needs for a STIX indicator as feeds write
-// it, and reports false, leaving o in any state, for anything else: what
-// is not valid JSON or not UTF-8, a string it would have to unescape, a
-// key that is not ASCII (encoding/json folds Unicode), a value of a kind
+// o as json.Unmarshal would, in one pass and without allocating once buf
+// has grown: the strings of o are views of raw, or of buf.text where
+// they had to be unescaped (o.ObjectMarkingRefs, Aliases, XMitreAliases
+// and Sectors reuse buf.refs), valid while raw is and until the next
+// call with buf. It does what object's decoding needs for a STIX object
+// as feeds write it, and reports false, leaving o in any state, for
+// anything else: what is not valid JSON or not UTF-8, a key with escapes
+// or not ASCII (encoding/json folds Unicode), a value of a kind
 // encoding/json would refuse for its field. decodeObject then decodes
 // raw; FuzzScanObject checks that what scanObject decodes is what
 // encoding/json decodes.
@@ -22,9 +31,11 @@ import (
 // The fields that object gets only from other objects (external
 // references, kill chain phases, a marking's definition) are checked as
 // encoding/json would check them, not kept.
-func scanObject(raw []byte, o *object, refs *[]string) bool {
+func scanObject(raw []byte, o *object, buf *scanBuf) bool {
 	*o = object{}
-	s := scanner{b: raw}
+	buf.text = buf.text[:0]
+	s := scanner{b: raw, text: &buf.text}
+	refs := &buf.refs
 	s.space()
 	if !s.byte('{') {
 		return false
@@ -59,7 +70,7 @@ func scanObject(raw []byte, o *object, refs *[]string) bool {
 			if s.null() {
 				break
 			}
-			v, ok := s.plainString()
+			v, ok := s.stringValue()
 			if !ok {
 				return false
 			}
@@ -155,8 +166,9 @@ func objectField(key string) (f int, ok bool) {
 
 // scanner reads JSON in b from i.
 type scanner struct {
-	b []byte
-	i int
+	b    []byte
+	i    int
+	text *[]byte // where strings are unescaped
 }
 
 func (s *scanner) space() {
@@ -275,6 +287,100 @@ func (s *scanner) plainString() (string, bool) {
 	}
 	s.i = i + 1
 	return unsafe.String(unsafe.SliceData(b[start:]), i-start), true
+}
+
+// stringValue consumes a string and returns its contents: a view of b,
+// or if it has escapes, of what it appends to text, unescaped as
+// encoding/json unescapes.
+func (s *scanner) stringValue() (string, bool) {
+	start := s.i
+	if v, ok := s.plainString(); ok {
+		return v, true
+	}
+	s.i = start
+	if !s.byte('"') {
+		return "", false
+	}
+	b, i := s.b, s.i
+	t := *s.text
+	from := len(t)
+	for {
+		j := stringStop(b, i)
+		t = append(t, b[i:j]...)
+		if i = j; i == len(b) {
+			return "", false
+		}
+		switch c := b[i]; {
+		case c == '"':
+			s.i, *s.text = i+1, t
+			return unsafe.String(unsafe.SliceData(t[from:]), len(t)-from), true
+		case c >= utf8.RuneSelf:
+			k, ok := validRune(b, i)
+			if !ok {
+				return "", false // encoding/json would replace it
+			}
+			t, i = append(t, b[i:k]...), k
+		case c == '\\' && i+1 < len(b):
+			switch e := b[i+1]; e {
+			case '"', '\\', '/':
+				t = append(t, e)
+			case 'b':
+				t = append(t, '\b')
+			case 'f':
+				t = append(t, '\f')
+			case 'n':
+				t = append(t, '\n')
+			case 'r':
+				t = append(t, '\r')
+			case 't':
+				t = append(t, '\t')
+			case 'u':
+				r := hex4(b[i:])
+				if r < 0 {
+					return "", false
+				}
+				i += 6
+				if utf16.IsSurrogate(r) {
+					// A pair, or else U+FFFD for the first half
+					// alone (what follows is read on its own).
+					if d := utf16.DecodeRune(r, hex4(b[i:])); d != unicode.ReplacementChar {
+						t, i = utf8.AppendRune(t, d), i+6
+						continue
+					}
+					r = unicode.ReplacementChar
+				}
+				t = utf8.AppendRune(t, r)
+				continue
+			default:
+				return "", false
+			}
+			i += 2
+		default: // a control character, or a backslash at the end
+			return "", false
+		}
+	}
+}
+
+// hex4 returns the code of the escape \uXXXX that b starts with, or -1.
+func hex4(b []byte) rune {
+	if len(b) < 6 || b[0] != '\\' || b[1] != 'u' {
+		return -1
+	}
+	var r rune
+	for _, c := range b[2:6] {
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c -= 'a' - 10
+		case 'A' <= c && c <= 'F':
+			c -= 'A' - 10
+		default:
+			return -1
+		}
+		r = r<<4 | rune(c)
+	}
+	return r
 }
 
 // str consumes any valid string.
@@ -446,7 +552,7 @@ func (s *scanner) stringArray(out []string) ([]string, bool) {
 		if s.null() {
 			out = append(out, "")
 		} else {
-			v, ok := s.plainString()
+			v, ok := s.stringValue()
 			if !ok {
 				return nil, false
 			}

@@ -152,7 +152,7 @@ func StreamIndicators(ctx context.Context, data []byte, file string, opts Stream
 		unsup []intel.Unsupported
 		bad   bool // an element is not an indicator after all
 		obj   object
-		refs  []string
+		scan  scanBuf
 		terms termBuf
 		_     [64]byte
 	}
@@ -161,7 +161,7 @@ func StreamIndicators(ctx context.Context, data []byte, file string, opts Stream
 		r := &res[w]
 		o := &r.obj
 		var err error
-		if !scanObject(raw, o, &r.refs) {
+		if !scanObject(raw, o, &r.scan) {
 			err = decodeObject(p, raw, o)
 		}
 		if _, syntax := err.(*json.SyntaxError); syntax {
@@ -219,7 +219,7 @@ type ctxPart struct {
 	targets []string       // of rels, each once
 	target  map[string]int // index in targets
 	obj     object         // the one being decoded
-	refs    []string
+	scan    scanBuf
 	_       [64]byte
 }
 
@@ -237,7 +237,7 @@ func (c *ctxPart) add(e elem, p *fastjson.Parser, raw []byte, file string, seed 
 	o := &c.obj
 	var err error
 	// scanObject checks a marking's definition but does not keep it.
-	if !scanObject(raw, o, &c.refs) || o.Type == "marking-definition" {
+	if !scanObject(raw, o, &c.scan) || o.Type == "marking-definition" {
 		err = decodeObject(p, raw, o)
 	}
 	if _, syntax := err.(*json.SyntaxError); syntax {
