@@ -174,7 +174,7 @@ func FuzzScanObject(f *testing.F) {
 		`{"external_references":{},"x":1}`, `{"definition":[]}`, `{"kill_chain_phases":[{"phase_name":1}]}`,
 		`{"name":"a\"b"}`, `{"n\u0061me":"a"}`, `{"ſource_ref":"x"}`, `{"confidence":"40"}`, `{"confidence":01}`,
 		`{"name":"a\u00e9\ud83d\ude00\ud800\u0041\udc00x\n\t\/\\\"","description":"\ud83d","aliases":["\u2620",null,"b\\"]}`,
-		`{"name":"\u12"}`, `{"name":"\x"}`, `{"name":"\`+"\u00e9"+`"}`, ` { } `, `{}x`, `[]`, `{"x":[1,2,{"a":[true,false,null,"\ud800"]}]}`, "{\"x\":\"\xff\"}",
+		`{"name":"\u12"}`, `{"name":"\x"}`, `{"name":"\` + "\u00e9" + `"}`, ` { } `, `{}x`, `[]`, `{"x":[1,2,{"a":[true,false,null,"\ud800"]}]}`, "{\"x\":\"\xff\"}",
 	} {
 		f.Add([]byte(s))
 	}
