@@ -25,6 +25,9 @@ var ErrBadValue = errors.New("invalid indicator value")
 //
 // Defanged input (hxxp, [.], (.), [:]) is refanged first.
 func Normalise(t Type, value string) (string, error) {
+	if t == IPv4 && canonicalIPv4(value) {
+		return value, nil // what the rest would return, without its copy
+	}
 	v := Refang(strings.TrimSpace(value))
 	if v == "" {
 		return "", fmt.Errorf("%w: empty %s", ErrBadValue, t)
@@ -254,4 +257,29 @@ func normaliseURL(v string) (string, error) {
 		u.Path = "/"
 	}
 	return u.String(), nil
+}
+
+// canonicalIPv4 reports whether v is an IPv4 address as netip.Addr's
+// String writes it: four decimal numbers up to 255 without leading
+// zeros, joined by dots.
+func canonicalIPv4(v string) bool {
+	if len(v) < 7 || len(v) > 15 {
+		return false
+	}
+	octets, n, digits := 0, 0, 0
+	for i := 0; i <= len(v); i++ {
+		if i == len(v) || v[i] == '.' {
+			if digits == 0 || n > 255 || digits > 1 && v[i-digits] == '0' {
+				return false
+			}
+			octets, n, digits = octets+1, 0, 0
+			continue
+		}
+		c := v[i]
+		if c < '0' || c > '9' || digits == 3 {
+			return false
+		}
+		n, digits = n*10+int(c-'0'), digits+1
+	}
+	return octets == 4
 }

@@ -241,3 +241,4 @@ func FuzzNormalise(f *testing.F) {
 		}
 	})
 }
+

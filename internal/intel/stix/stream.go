@@ -330,6 +330,9 @@ func (x *indicatesIndex) sort() {
 
 // of returns what the object id indicates.
 func (x *indicatesIndex) of(id string) []string {
+	if len(x.packed) == 0 && len(x.other) == 0 {
+		return nil
+	}
 	if u, ok := intel.PackIndicatorID(id); ok {
 		return x.packed[u]
 	}
