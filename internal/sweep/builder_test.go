@@ -507,11 +507,22 @@ func TestBuilderSTIXFieldsRoundTrip(t *testing.T) {
 		switch i % 4 {
 		case 0:
 			ind.ValidFrom = time.Date(2015, 9, 25, 1, 2, 3, 456789, time.UTC)
+			if i%3 == 0 { // runs of indicators that share all but a nanosecond
+				ind.ValidUntil = time.Date(2016, 9, 25, 1, 2, 3, i%2, time.UTC)
+			}
 		case 1:
 			ind.ValidFrom = time.Date(1, 1, 1, 0, 0, 0, 1, time.UTC)
 			ind.ValidUntil = time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC)
 		case 2:
 			ind.ValidUntil = time.Date(1960, 1, 1, 0, 0, 0, 0, est)
+		}
+		if i >= 9000 { // runs that share their extras but the value
+			ind.Pattern = "[x:value = '" + v + "']"
+			ind.Name = ""
+			ind.ValidFrom, ind.ValidUntil = time.Date(2015, 9, 25, 0, 0, 0, 0, time.UTC), time.Time{}
+			if i%7 == 0 {
+				ind.Name = "odd one"
+			}
 		}
 		if !b.Add(&ind) {
 			t.Fatalf("Add(%d) rejected %+v", i, ind)

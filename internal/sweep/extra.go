@@ -95,10 +95,15 @@ func (p *part) putString(s, value string, last xref) xref {
 	return x
 }
 
-// pushExtra appends x to the segment's extras and returns its index. The
-// first one makes room for as many as the segment has room for records:
-// growing by copying would fault in fresh pages for every copy.
+// pushExtra appends x to the segment's extras, unless it is the last one
+// again (the indicators of a feed written at once often share validity,
+// pattern template and name), and returns its index. The first one makes
+// room for as many as the segment has room for records: growing by
+// copying would fault in fresh pages for every copy.
 func (g *seg) pushExtra(x extra) int32 {
+	if n := len(g.extras); n > 0 && g.extras[n-1] == x {
+		return int32(n - 1)
+	}
 	if g.extras == nil {
 		g.extras = make([]extra, 0, cap(g.pos))
 	}
