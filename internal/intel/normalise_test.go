@@ -241,4 +241,3 @@ func FuzzNormalise(f *testing.F) {
 		}
 	})
 }
-
