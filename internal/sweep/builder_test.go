@@ -305,7 +305,12 @@ func TestBuilderFieldsChangeMidSegment(t *testing.T) {
 			want = append(want, ind)
 		}
 	}
-	s := b.Set()
+	checkIndicators(t, b.Set(), want)
+}
+
+// checkIndicators checks that s holds want, in order, fields and IDs.
+func checkIndicators(t *testing.T, s *sweep.Set, want []intel.Indicator) {
+	t.Helper()
 	if s.Len() != len(want) {
 		t.Fatalf("Len() = %d, want %d", s.Len(), len(want))
 	}
@@ -313,6 +318,9 @@ func TestBuilderFieldsChangeMidSegment(t *testing.T) {
 		got := s.Indicator(int32(i))
 		if diff := cmp.Diff(&want[i], got); diff != "" {
 			t.Fatalf("Indicator(%d) differs (-want +got):\n%s", i, diff)
+		}
+		if id := s.ID(int32(i)); id != want[i].ID {
+			t.Fatalf("ID(%d) = %q, want %q", i, id, want[i].ID)
 		}
 	}
 }
@@ -534,19 +542,7 @@ func TestBuilderSTIXFieldsRoundTrip(t *testing.T) {
 		}
 		want = append(want, ind)
 	}
-	s := b.Set()
-	if s.Len() != len(want) {
-		t.Fatalf("Len() = %d, want %d", s.Len(), len(want))
-	}
-	for i := range want {
-		got := s.Indicator(int32(i))
-		if diff := cmp.Diff(&want[i], got); diff != "" {
-			t.Fatalf("Indicator(%d) differs (-want +got):\n%s", i, diff)
-		}
-		if id := s.ID(int32(i)); id != want[i].ID {
-			t.Fatalf("ID(%d) = %q, want %q", i, id, want[i].ID)
-		}
-	}
+	checkIndicators(t, b.Set(), want)
 
 	long := intel.Indicator{ID: "indicator--long", Type: intel.Domain, Value: "evil.com", Pattern: strings.Repeat("x", 1<<24)}
 	b = sweep.NewBuilder(0)

@@ -36,47 +36,30 @@ func scanObject(raw []byte, o *object, buf *scanBuf) bool {
 	buf.text = buf.text[:0]
 	s := scanner{b: raw, text: &buf.text}
 	refs := &buf.refs
-	s.space()
-	if !s.byte('{') {
-		return false
-	}
-	s.space()
-	if s.byte('}') {
-		s.space()
-		return s.i == len(s.b)
-	}
 	arrays := 0 // of refs, by field: the first uses refs' array
-	for {
-		s.space()
+	// The member's value by its key's field; the loop is s.list's,
+	// written out: a closure call per member costs 8% of the time.
+	member := func() bool {
 		key, ok := s.plainString()
-		if !ok {
+		if !ok || !s.colon() {
 			return false
 		}
-		s.space()
-		if !s.byte(':') {
-			return false
-		}
-		s.space()
 		f, ok := objectField(key)
 		if !ok {
 			return false
 		}
 		switch {
 		case f < 0:
-			if !s.value() {
-				return false
-			}
+			return s.value()
 		case f <= fDefinitionType:
 			if s.null() {
-				break
+				return true
 			}
 			v, ok := s.stringValue()
-			if !ok {
-				return false
-			}
 			*[...]*string{&o.Type, &o.ID, &o.Modified, &o.CreatedByRef, &o.Name, &o.Description, &o.Pattern,
 				&o.PatternType, &o.ValidFrom, &o.ValidUntil, &o.RelationshipType, &o.SourceRef, &o.TargetRef,
 				&o.Country, &o.Nationality, &o.XNationality, &o.DefinitionType}[f] = v
+			return ok
 		case f == fRevoked || f == fXMitreDeprecated:
 			b := &o.Revoked
 			if f == fXMitreDeprecated {
@@ -87,15 +70,15 @@ func scanObject(raw []byte, o *object, buf *scanBuf) bool {
 				*b = true
 			case s.literal("false"):
 				*b = false
-			case s.null():
-			default:
+			case !s.null():
 				return false
 			}
+			return true
 		case f <= fSectors:
 			dst := [...]*[]string{&o.Aliases, &o.XMitreAliases, &o.ObjectMarkingRefs, &o.Sectors}[f-fAliases]
 			if s.null() {
 				*dst = nil
-				break
+				return true
 			}
 			var out []string
 			if arrays == 0 {
@@ -109,27 +92,37 @@ func scanObject(raw []byte, o *object, buf *scanBuf) bool {
 				*refs = out
 			}
 			*dst = out
+			return true
 		case f == fConfidence: // a json.RawMessage: the value as written
 			start := s.i
-			if !s.value() {
-				return false
-			}
+			ok := s.value()
 			o.Confidence = raw[start:s.i:s.i]
-		default: // fComplex
-			if !s.complexValue(key) {
+			return ok
+		}
+		return s.complexValue(key) // fComplex
+	}
+	s.space()
+	if !s.byte('{') {
+		return false
+	}
+	s.space()
+	if !s.byte('}') {
+		for {
+			s.space()
+			if !member() {
+				return false
+			}
+			s.space()
+			if s.byte('}') {
+				break
+			}
+			if !s.byte(',') {
 				return false
 			}
 		}
-		s.space()
-		if s.byte(',') {
-			continue
-		}
-		if !s.byte('}') {
-			return false
-		}
-		s.space()
-		return s.i == len(s.b)
 	}
+	s.space()
+	return s.i == len(s.b)
 }
 
 // objectField returns the field of object that encoding/json decodes key
@@ -200,6 +193,50 @@ func (s *scanner) literal(l string) bool {
 }
 
 func (s *scanner) null() bool { return s.literal("null") }
+
+// colon consumes the ':' after a member's key, with whitespace around it.
+func (s *scanner) colon() bool {
+	s.space()
+	ok := s.byte(':')
+	s.space()
+	return ok
+}
+
+// object consumes an object, calling member to consume each member from
+// its key on.
+func (s *scanner) object(member func() bool) bool {
+	return s.list('{', '}', member)
+}
+
+// array consumes an array, calling elem to consume each element.
+func (s *scanner) array(elem func() bool) bool {
+	return s.list('[', ']', elem)
+}
+
+// list consumes open, items separated by commas, and close, calling item
+// to consume each item (after whitespace).
+func (s *scanner) list(open, close byte, item func() bool) bool {
+	if !s.byte(open) {
+		return false
+	}
+	s.space()
+	if s.byte(close) {
+		return true
+	}
+	for {
+		s.space()
+		if !item() {
+			return false
+		}
+		s.space()
+		if s.byte(close) {
+			return true
+		}
+		if !s.byte(',') {
+			return false
+		}
+	}
+}
 
 // strPlain marks the bytes that a JSON string holds as they are and that
 // are UTF-8 by themselves: not the quote, the backslash, a control
@@ -482,51 +519,9 @@ func (s *scanner) valueAt(depth int) bool {
 	case c == '"':
 		return s.str()
 	case c == '{':
-		s.i++
-		s.space()
-		if s.byte('}') {
-			return true
-		}
-		for {
-			s.space()
-			if !s.str() {
-				return false
-			}
-			s.space()
-			if !s.byte(':') {
-				return false
-			}
-			s.space()
-			if !s.valueAt(depth + 1) {
-				return false
-			}
-			s.space()
-			if s.byte('}') {
-				return true
-			}
-			if !s.byte(',') {
-				return false
-			}
-		}
+		return s.object(func() bool { return s.str() && s.colon() && s.valueAt(depth+1) })
 	case c == '[':
-		s.i++
-		s.space()
-		if s.byte(']') {
-			return true
-		}
-		for {
-			s.space()
-			if !s.valueAt(depth + 1) {
-				return false
-			}
-			s.space()
-			if s.byte(']') {
-				return true
-			}
-			if !s.byte(',') {
-				return false
-			}
-		}
+		return s.array(func() bool { return s.valueAt(depth + 1) })
 	case c == 't':
 		return s.literal("true")
 	case c == 'f':
@@ -540,32 +535,16 @@ func (s *scanner) valueAt(depth int) bool {
 // stringArray consumes an array of strings and nulls (which encoding/json
 // decodes as "") and appends them to out.
 func (s *scanner) stringArray(out []string) ([]string, bool) {
-	if !s.byte('[') {
-		return nil, false
-	}
-	s.space()
-	if s.byte(']') {
-		return out, true
-	}
-	for {
-		s.space()
+	ok := s.array(func() bool {
 		if s.null() {
 			out = append(out, "")
-		} else {
-			v, ok := s.stringValue()
-			if !ok {
-				return nil, false
-			}
-			out = append(out, v)
+			return true
 		}
-		s.space()
-		if s.byte(']') {
-			return out, true
-		}
-		if !s.byte(',') {
-			return nil, false
-		}
-	}
+		v, ok := s.stringValue()
+		out = append(out, v)
+		return ok
+	})
+	return out, ok
 }
 
 // complexFields are the string fields of the elements of object's
@@ -593,74 +572,29 @@ func (s *scanner) complexValue(name string) bool {
 	if !array {
 		return s.structOf(fields)
 	}
-	if !s.byte('[') {
-		return false
-	}
-	s.space()
-	if s.byte(']') {
-		return true
-	}
-	for {
-		s.space()
-		if !s.null() && !s.structOf(fields) {
-			return false
-		}
-		s.space()
-		if s.byte(']') {
-			return true
-		}
-		if !s.byte(',') {
-			return false
-		}
-	}
+	return s.array(func() bool { return s.null() || s.structOf(fields) })
 }
 
 // structOf consumes an object whose members named as fields (without
 // regard to case) are strings or null, and the others anything.
 func (s *scanner) structOf(fields []string) bool {
-	if !s.byte('{') {
-		return false
-	}
-	s.space()
-	if s.byte('}') {
-		return true
-	}
-	for {
-		s.space()
+	return s.object(func() bool {
 		key, ok := s.plainString()
-		if !ok {
+		if !ok || !s.colon() {
 			return false
 		}
-		s.space()
-		if !s.byte(':') {
-			return false
-		}
-		s.space()
-		known := false
 		for i := 0; i < len(key); i++ {
 			if key[i] >= utf8.RuneSelf {
 				return false
 			}
 		}
 		for _, f := range fields {
-			known = known || len(f) == len(key) && foldEqual(f, key)
-		}
-		switch {
-		case known:
-			if !s.null() && !s.str() {
-				return false
+			if len(f) == len(key) && foldEqual(f, key) {
+				return s.null() || s.str()
 			}
-		case !s.value():
-			return false
 		}
-		s.space()
-		if s.byte('}') {
-			return true
-		}
-		if !s.byte(',') {
-			return false
-		}
-	}
+		return s.value()
+	})
 }
 
 // foldEqual reports whether ASCII strings a and b, of one length, are

@@ -160,17 +160,8 @@ func StreamIndicators(ctx context.Context, data []byte, file string, opts Stream
 	if !each(inds, func(w int, e elem, p *fastjson.Parser, raw []byte) bool {
 		r := &res[w]
 		o := &r.obj
-		var err error
-		if !scanObject(raw, o, &r.scan) {
-			err = decodeObject(p, raw, o)
-		}
-		if _, syntax := err.(*json.SyntaxError); syntax {
-			return false
-		}
-		if u, bad := whyUnusable(o, err, raw, int(e.n), file); bad {
-			u.ID = strings.Clone(u.ID) // o's strings may be views of data
-			r.unsup = append(r.unsup, u)
-			return true
+		if usable, isJSON := readObject(p, raw, e, file, o, &r.scan, &r.unsup); !usable {
+			return isJSON
 		}
 		if o.Type != "indicator" {
 			r.bad = true
@@ -235,18 +226,8 @@ type indicatesRel struct {
 // It returns false if raw is not JSON.
 func (c *ctxPart) add(e elem, p *fastjson.Parser, raw []byte, file string, seed maphash.Seed) bool {
 	o := &c.obj
-	var err error
-	// scanObject checks a marking's definition but does not keep it.
-	if !scanObject(raw, o, &c.scan) || o.Type == "marking-definition" {
-		err = decodeObject(p, raw, o)
-	}
-	if _, syntax := err.(*json.SyntaxError); syntax {
-		return false
-	}
-	if u, bad := whyUnusable(o, err, raw, int(e.n), file); bad {
-		u.ID = strings.Clone(u.ID) // o's strings may be views of raw
-		c.unsup = append(c.unsup, u)
-		return true
+	if usable, isJSON := readObject(p, raw, e, file, o, &c.scan, &c.unsup); !usable {
+		return isJSON
 	}
 	if o.Type == "indicator" {
 		c.more = append(c.more, e)
@@ -284,6 +265,28 @@ func (c *ctxPart) add(e elem, p *fastjson.Parser, raw []byte, file string, seed 
 		c.rels = append(c.rels, r)
 	}
 	return true
+}
+
+// readObject decodes raw, element e, into o: with scanObject, else with
+// decodeObject (a marking too: scanObject checks its definition but does
+// not keep it); o's strings may be views of raw or buf. usable is false
+// if raw is not JSON (isJSON false too), or if the object cannot be used,
+// which is then appended to unsup (see whyUnusable).
+func readObject(p *fastjson.Parser, raw []byte, e elem, file string, o *object, buf *scanBuf,
+	unsup *[]intel.Unsupported) (usable, isJSON bool) {
+	var err error
+	if !scanObject(raw, o, buf) || o.Type == "marking-definition" {
+		err = decodeObject(p, raw, o)
+	}
+	if _, syntax := err.(*json.SyntaxError); syntax {
+		return false, false
+	}
+	if u, bad := whyUnusable(o, err, raw, int(e.n), file); bad {
+		u.ID = strings.Clone(u.ID)
+		*unsup = append(*unsup, u)
+		return false, true
+	}
+	return true, true
 }
 
 // indicatesIndex is what "indicates" relationships say each object
