@@ -88,8 +88,9 @@ index, a megabyte of the file at a time (a million indicators: about a
 second, under 200 MB); each term of a pattern's OR is an indicator, with
 the source, TLP and what it indicates that the bundle's identities,
 markings and relationships give it. Indicators whose patterns cannot be
-evaluated on single events are counted on stderr and skipped. A bundle that
-gives an object more than once (versions: the latest counts) is decoded
+evaluated on single events are counted on stderr and skipped. Of the
+versions of an indicator (one id given more than once) those last modified
+count; a bundle that gives another kind of object more than once is decoded
 whole first, which takes several times the time and memory.
 
 Indicator files of 1 MiB or more are mapped into memory, not copied. Update

@@ -1,6 +1,7 @@
 package stix
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/valyala/fastjson"
 
@@ -68,10 +70,15 @@ func (e elem) of(data []byte) []byte { return data[e.start : e.start+int(e.len)]
 // their Source, TLP and Indicates), then the indicators on Workers
 // goroutines, passing them on one at a time.
 //
+// Versions of an indicator (its id given more than once) are found by
+// the ids as written before the indicators are decoded; those with the
+// latest modified time are passed on, as Decode keeps them.
+//
 // ok is false, and what add was given is to be discarded, for input that
-// DecodeBundle would decline and for a bundle that gives an object more
-// than once (versions, which Decode resolves): decode it with Decode
-// then. unsupported is what Decode's Collection.Unsupported would be.
+// DecodeBundle would decline and for a bundle that gives another kind of
+// object more than once, or an indicator's id in another form (escaped,
+// given twice in one object): decode it with Decode then. unsupported is
+// what Decode's Collection.Unsupported would be.
 func StreamIndicators(ctx context.Context, data []byte, file string, opts StreamOptions,
 	add func(w int, ind *intel.Indicator)) (unsupported []intel.Unsupported, ok bool, err error) {
 	if err := ctx.Err(); err != nil {
@@ -86,7 +93,8 @@ func StreamIndicators(ctx context.Context, data []byte, file string, opts Stream
 		release = func(int, int) {}
 	}
 
-	inds, others, ok, err := delimit(data, opts.ReaderAt, workers, release)
+	seed := maphash.MakeSeed()
+	inds, idh, others, ok, err := delimit(data, opts.ReaderAt, workers, release, seed)
 	if err != nil {
 		return nil, false, fmt.Errorf("stix %s: %w", file, err)
 	}
@@ -108,7 +116,6 @@ func StreamIndicators(ctx context.Context, data []byte, file string, opts Stream
 		readErr = err
 		return ok
 	}
-	seed := maphash.MakeSeed()
 	cps := make([]ctxPart, workers)
 	if !each(split(others, workers), func(w int, e elem, p *fastjson.Parser, raw []byte) bool {
 		return cps[w].add(e, p, raw, file, seed)
@@ -140,10 +147,38 @@ func StreamIndicators(ctx context.Context, data []byte, file string, opts Stream
 		cps[k] = ctxPart{}
 	}
 	indicates.sort()
+	// Versions of an indicator are found by the ids as written, and
+	// decoded first: the latest stay, as in Decode, the others are
+	// skipped. (Others that are indicators have no id as written: with
+	// them a repeated id makes the bundle Decode's.)
+	var (
+		skip     map[uint32]bool
+		resolved map[uint64]int
+	)
 	if len(more) > 0 { // rare: into one run, in order, cut again
 		all := append(slices.Concat(inds...), more...)
 		slices.SortFunc(all, func(a, b elem) int { return int(a.n) - int(b.n) })
 		inds = split(all, workers)
+	} else {
+		read := func(e elem) ([]byte, error) {
+			if opts.ReaderAt == nil {
+				return e.of(data), nil
+			}
+			b := make([]byte, e.len)
+			if n, err := opts.ReaderAt.ReadAt(b, int64(e.start)); n < len(b) {
+				if err == nil || err == io.EOF {
+					err = io.ErrUnexpectedEOF
+				}
+				return nil, err
+			}
+			return b, nil
+		}
+		var ok bool
+		if skip, resolved, ok, err = resolveVersions(inds, idh, ids, read, file, seed); err != nil {
+			return nil, false, fmt.Errorf("stix %s: %w", file, err)
+		} else if !ok {
+			return nil, false, nil
+		}
 	}
 
 	// The indicators, on workers goroutines, each a run of them.
@@ -158,6 +193,9 @@ func StreamIndicators(ctx context.Context, data []byte, file string, opts Stream
 	}
 	res := make([]result, len(inds))
 	if !each(inds, func(w int, e elem, p *fastjson.Parser, raw []byte) bool {
+		if skip[e.n] {
+			return true // an earlier version
+		}
 		r := &res[w]
 		o := &r.obj
 		if usable, isJSON := readObject(p, raw, e, file, o, &r.scan, &r.unsup); !usable {
@@ -190,7 +228,7 @@ func StreamIndicators(ctx context.Context, data []byte, file string, opts Stream
 		ids = append(ids, r.ids...)
 		unsup = append(unsup, r.unsup...)
 	}
-	if repeats(ids) {
+	if unresolvedRepeats(ids, resolved) {
 		return nil, false, nil
 	}
 	c := &intel.Collection{Unsupported: unsup}
@@ -344,9 +382,10 @@ func (x *indicatesIndex) of(id string) []string {
 
 // delimitPart is what delimit gathers of a part of the objects array.
 type delimitPart struct {
-	inds, others []elem // n counts within the part
-	done         int    // released up to here
-	tooMany      bool   // an element of 4 GiB or more, or 2³² of them
+	inds, others []elem   // n counts within the part
+	idh          []uint64 // by inds: the hash of the id as written, 0 if escaped or missing
+	done         int      // released up to here
+	tooMany      bool     // an element of 4 GiB or more, or 2³² of them
 	_            [64]byte
 }
 
@@ -354,13 +393,19 @@ type delimitPart struct {
 // parts on up to workers goroutines (see elementsParallel), and returns
 // those that begin as indicators do, in a run per part, and the others,
 // in order.
-func delimit(data []byte, r io.ReaderAt, workers int, release func(lo, hi int)) (inds [][]elem, others []elem, ok bool, err error) {
+//
+// idh holds, by inds, the maphash (with seed) of each one's first "id"
+// as written, 0 where it has escapes or none: what finds versions of an
+// indicator before the indicators are decoded.
+func delimit(data []byte, r io.ReaderAt, workers int, release func(lo, hi int), seed maphash.Seed) (
+	inds [][]elem, idh [][]uint64, others []elem, ok bool, err error) {
 	parts := make([]delimitPart, workers)
 	for k := range parts {
 		// Room for indicators of 200 bytes or more (pages are only
 		// touched as they fill; growing by copying would touch them
 		// all again).
 		parts[k].inds = make([]elem, 0, len(data)/200/workers+16)
+		parts[k].idh = make([]uint64, 0, len(data)/200/workers+16)
 	}
 	visit := func(k int, s span, raw []byte) {
 		p := &parts[k]
@@ -370,8 +415,12 @@ func delimit(data []byte, r io.ReaderAt, workers int, release func(lo, hi int)) 
 			return
 		}
 		e := elem{s.start, uint32(s.end - s.start), uint32(n)}
-		if looksIndicator(raw) {
-			p.inds = append(p.inds, e)
+		if ind, id := classify(raw); ind {
+			h := uint64(0)
+			if id != nil {
+				h = maphash.Bytes(seed, id) | 1 // never 0
+			}
+			p.inds, p.idh = append(p.inds, e), append(p.idh, h)
 		} else {
 			p.others = append(p.others, e)
 		}
@@ -387,7 +436,7 @@ func delimit(data []byte, r io.ReaderAt, workers int, release func(lo, hi int)) 
 		end, ok, err = elementsParallel(data, r, i, workers, visit, reset)
 		return end, ok
 	}) {
-		return nil, nil, false, err
+		return nil, nil, nil, false, err
 	}
 	release(0, len(data))
 	// The elements are numbered on from those of the parts before.
@@ -395,7 +444,7 @@ func delimit(data []byte, r io.ReaderAt, workers int, release func(lo, hi int)) 
 	for k := range parts {
 		p := &parts[k]
 		if p.tooMany || base+uint64(len(p.inds)+len(p.others)) > 1<<32-1 {
-			return nil, nil, false, nil
+			return nil, nil, nil, false, nil
 		}
 		if base > 0 {
 			for j := range p.inds {
@@ -406,49 +455,67 @@ func delimit(data []byte, r io.ReaderAt, workers int, release func(lo, hi int)) 
 			}
 		}
 		base += uint64(len(p.inds) + len(p.others))
-		inds = append(inds, p.inds)
+		inds, idh = append(inds, p.inds), append(idh, p.idh)
 		others = append(others, p.others...)
 	}
-	return inds, others, true, nil
+	return inds, idh, others, true, nil
 }
 
-// looksIndicator reports whether raw, an element of a bundle, is an
-// object whose first "type" member is "indicator" (decoding it tells for
-// sure: a later "type" would win). Most producers write the type first;
-// others (OpenCTI: the id first; those that sort keys: the type last) are
-// walked member by member.
-func looksIndicator(raw []byte) bool {
+// classify reports whether raw, an element of a bundle, is an object
+// whose first "type" member is "indicator" (decoding it tells for sure: a
+// later "type" would win), and if so returns the contents of its first
+// "id" member if that is a string without escapes (decoding tells which
+// id wins too). Most producers write the type first and the id soon
+// after; others (OpenCTI: the id first; those that sort keys: the type
+// last) are walked further.
+func classify(raw []byte) (indicator bool, id []byte) {
 	i := skipSpace(raw, 0)
 	if i == len(raw) || raw[i] != '{' {
-		return false
+		return false, nil
 	}
+	typed, ided := false, false
 	for i++; ; i++ { // at a member, or after a ','
 		i = skipSpace(raw, i)
 		if i == len(raw) || raw[i] != '"' {
-			return false
+			return indicator, id
 		}
 		end := stringEnd(raw, i)
 		if end < 0 {
-			return false
+			return indicator, id
 		}
 		key := raw[i+1 : end-1]
 		i = skipSpace(raw, end)
 		if i == len(raw) || raw[i] != ':' {
-			return false
+			return indicator, id
 		}
 		i = skipSpace(raw, i+1)
 		if i == len(raw) {
-			return false
+			return indicator, id
 		}
-		if string(key) == "type" {
-			return len(raw)-i >= len(`"indicator"`) && string(raw[i:i+len(`"indicator"`)]) == `"indicator"`
+		switch {
+		case !typed && string(key) == "type":
+			typed = true
+			indicator = len(raw)-i >= len(`"indicator"`) && string(raw[i:i+len(`"indicator"`)]) == `"indicator"`
+			if !indicator || ided {
+				return indicator, id
+			}
+		case !ided && string(key) == "id":
+			ided = true
+			if raw[i] == '"' {
+				if e := stringEnd(raw, i); e > 0 && bytes.IndexByte(raw[i+1:e-1], '\\') < 0 {
+					id = raw[i+1 : e-1]
+				}
+			}
+			if typed {
+				return indicator, id
+			}
 		}
 		if i = skipValue(raw, i); i < 0 {
-			return false
+			return indicator, id
 		}
 		i = skipSpace(raw, i)
 		if i == len(raw) || raw[i] != ',' {
-			return false
+			return indicator, id
 		}
 	}
 }
@@ -559,6 +626,101 @@ func split(elems []elem, n int) [][]elem {
 		runs[w] = elems[len(elems)*w/n : len(elems)*(w+1)/n]
 	}
 	return runs
+}
+
+// resolveVersions finds the indicators, inds with the hashes idh of
+// their ids as written, that share an id, and decodes them (read gives an
+// element's text): of each id, those with the latest modified time stay,
+// as in Decode's latestVersions, and the others are to be skipped.
+// resolved is, by the maphash (with seed) of each such id, how many stay.
+// ok is false if an indicator's id is another object's too (otherIDs:
+// their hashes).
+func resolveVersions(inds [][]elem, idh [][]uint64, otherIDs []uint64, read func(elem) ([]byte, error),
+	file string, seed maphash.Seed) (skip map[uint32]bool, resolved map[uint64]int, ok bool, err error) {
+	var all []uint64
+	for _, l := range idh {
+		for _, h := range l {
+			if h != 0 {
+				all = append(all, h)
+			}
+		}
+	}
+	slices.Sort(all)
+	for _, h := range otherIDs {
+		if _, found := slices.BinarySearch(all, h|1); found {
+			return nil, nil, false, nil
+		}
+	}
+	rep := map[uint64]bool{}
+	for i := 1; i < len(all); i++ {
+		if all[i] == all[i-1] {
+			rep[all[i]] = true
+		}
+	}
+	if len(rep) == 0 {
+		return nil, nil, true, nil
+	}
+	type version struct {
+		n   uint32
+		mod time.Time
+	}
+	byID := map[string][]version{}
+	var (
+		p     fastjson.Parser
+		o     object
+		buf   scanBuf
+		unsup []intel.Unsupported // reported when the indicators are decoded
+	)
+	for w, l := range idh {
+		for j, h := range l {
+			if !rep[h] {
+				continue
+			}
+			e := inds[w][j]
+			raw, err := read(e)
+			if err != nil {
+				return nil, nil, false, err
+			}
+			if usable, _ := readObject(&p, raw, e, file, &o, &buf, &unsup); usable {
+				id := strings.Clone(o.ID)
+				byID[id] = append(byID[id], version{e.n, parseTime(o.Modified)})
+			}
+		}
+	}
+	skip, resolved = map[uint32]bool{}, map[uint64]int{}
+	for id, vs := range byID {
+		latest := vs[0].mod
+		for _, v := range vs[1:] {
+			if v.mod.After(latest) {
+				latest = v.mod
+			}
+		}
+		for _, v := range vs {
+			if v.mod.Equal(latest) {
+				resolved[maphash.String(seed, id)]++
+			} else {
+				skip[v.n] = true
+			}
+		}
+	}
+	return skip, resolved, true, nil
+}
+
+// unresolvedRepeats reports whether a hash repeats in h other than as many
+// times as resolved says (resolveVersions).
+func unresolvedRepeats(h []uint64, resolved map[uint64]int) bool {
+	slices.Sort(h)
+	for i := 0; i < len(h); {
+		j := i + 1
+		for j < len(h) && h[j] == h[i] {
+			j++
+		}
+		if j-i > 1 && resolved[h[i]] != j-i {
+			return true
+		}
+		i = j
+	}
+	return false
 }
 
 // repeats reports whether two of hashes are equal.

@@ -87,8 +87,8 @@ func TestStreamIndicatorsMatchesDecode(t *testing.T) {
 		}
 		for _, workers := range []int{1, 2, 3} {
 			got, unsup, ok := streamed(t, data, workers)
-			if ok == repeatsAnID(t, data) {
-				t.Errorf("%s: StreamIndicators ok %v; want it declined only if an id repeats", name, ok)
+			if ok == repeatsOther(t, data) {
+				t.Errorf("%s: StreamIndicators ok %v; want it declined only if an object not an indicator repeats an id", name, ok)
 			}
 			if !ok {
 				continue
@@ -111,23 +111,25 @@ func TestStreamIndicatorsMatchesDecode(t *testing.T) {
 	}
 }
 
-// repeatsAnID reports whether two elements of bundle data that decode
-// have the same id.
-func repeatsAnID(t *testing.T, data []byte) bool {
+// repeatsOther reports whether two elements of bundle data that decode
+// have the same id, one of them not an indicator.
+func repeatsOther(t *testing.T, data []byte) bool {
 	var b struct{ Objects []json.RawMessage }
 	if err := json.Unmarshal(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), &b); err != nil {
 		t.Fatal(err)
 	}
-	seen := map[string]bool{}
+	types := map[string][]string{}
 	for _, o := range b.Objects {
 		var h struct{ Type, ID string }
 		if json.Unmarshal(o, &h) != nil || h.Type == "" || h.ID == "" {
 			continue
 		}
-		if seen[h.ID] {
+		types[h.ID] = append(types[h.ID], h.Type)
+	}
+	for _, ts := range types {
+		if len(ts) > 1 && slices.ContainsFunc(ts, func(t string) bool { return t != "indicator" }) {
 			return true
 		}
-		seen[h.ID] = true
 	}
 	return false
 }
@@ -139,10 +141,15 @@ func TestStreamIndicatorsDeclines(t *testing.T) {
 		`[{"type":"indicator","id":"indicator--1","pattern":"[ipv4-addr:value = '192.0.2.1']"}]`,
 		// Not an indicator after all: a later key wins.
 		`{"type":"bundle","objects":[{"type":"indicator","id":"indicator--1","pattern":"[ipv4-addr:value = '192.0.2.1']","type":"note"}]}`,
-		// Versions.
-		`{"type":"bundle","objects":[{"type":"indicator","id":"indicator--1","pattern":"[ipv4-addr:value = '192.0.2.1']"},` +
-			`{"type":"indicator","id":"indicator--1","modified":"2030-01-01T00:00:00Z","pattern":"[ipv4-addr:value = '192.0.2.2']"}]}`,
+		// Versions of other objects; an indicator whose id is another's.
 		`{"type":"bundle","objects":[{"type":"identity","id":"identity--1"},{"type":"identity","id":"identity--1","name":"x"}]}`,
+		`{"type":"bundle","objects":[{"type":"indicator","id":"x--1","pattern":"[ipv4-addr:value = '192.0.2.1']"},{"type":"identity","id":"x--1","name":"x"}]}`,
+		// Versions of an indicator whose ids are written other than as
+		// they decode.
+		`{"type":"bundle","objects":[{"type":"indicator","id":"indicator--1","pattern":"[ipv4-addr:value = '192.0.2.1']"},` +
+			`{"type":"indicator","id":"indicator--\u0031","modified":"2030-01-01T00:00:00Z","pattern":"[ipv4-addr:value = '192.0.2.2']"}]}`,
+		`{"type":"bundle","objects":[{"type":"indicator","id":"indicator--1","pattern":"[ipv4-addr:value = '192.0.2.1']"},` +
+			`{"type":"indicator","id":"indicator--2","id":"indicator--1","modified":"2030-01-01T00:00:00Z","pattern":"[ipv4-addr:value = '192.0.2.2']"}]}`,
 		// Not JSON.
 		`{"type":"bundle","objects":[{"type":"indicator","id":"indicator--1","pattern":"[ipv4-addr:value = '192.0.2.1']",}]}`,
 		`{"type":"bundle","objects":[{"type":"identity","id":"identity--1",]}`,
@@ -355,20 +362,92 @@ func TestStreamIndicatorsShortRead(t *testing.T) {
 	}
 }
 
-// looksIndicator finds the type wherever it is among the members.
-func TestLooksIndicator(t *testing.T) {
-	for in, want := range map[string]bool{
-		`{"type":"indicator","id":"indicator--1"}`:                      true,
-		` { "type" : "indicator" }`:                                     true,
-		`{"id":"indicator--1","spec_version":"2.1","type":"indicator"}`: true,
-		`{"a":{"type":"malware"},"b":[1,"x"],"type":"indicator"}`:       true,
-		`{"id":"indicator--1","type":"malware","type":"indicator"}`:     false, // decoding finds it
-		`{"id":"indicator--1","Type":"indicator"}`:                      false,
-		`{"type":"indicators"}`:                                         false,
-		`{"id":"x"}`:                                                    false, `{}`: false, `[]`: false, `"indicator"`: false, `{"type":1}`: false, `{"id":"x",`: false,
+// classify finds the type and the id wherever they are among the
+// members.
+func TestClassify(t *testing.T) {
+	for in, want := range map[string]struct {
+		ind bool
+		id  string
+	}{
+		`{"type":"indicator","id":"indicator--1"}`:                      {true, "indicator--1"},
+		` { "type" : "indicator" , "spec_version":"2.1", "id" : "x" }`:  {true, "x"},
+		`{"id":"indicator--1","spec_version":"2.1","type":"indicator"}`: {true, "indicator--1"},
+		`{"a":{"type":"malware"},"b":[1,"x"],"type":"indicator"}`:       {true, ""},
+		`{"type":"indicator","id":"indicator--\u0031"}`:                 {true, ""},
+		`{"type":"indicator","id":1}`:                                   {true, ""},
+		`{"id":"a","type":"indicator","id":"b"}`:                        {true, "a"},
+		`{"id":"indicator--1","type":"malware","type":"indicator"}`:     {false, ""}, // decoding finds it
+		`{"id":"indicator--1","Type":"indicator"}`:                      {false, ""},
+		`{"type":"indicators"}`:                                         {false, ""},
+		`{"id":"x"}`:                                                    {false, ""}, `{}`: {false, ""}, `[]`: {false, ""}, `"indicator"`: {false, ""}, `{"type":1}`: {false, ""},
 	} {
-		if got := looksIndicator([]byte(in)); got != want {
-			t.Errorf("looksIndicator(%s) = %v, want %v", in, got, want)
+		ind, id := classify([]byte(in))
+		if ind != want.ind || ind && string(id) != want.id {
+			t.Errorf("classify(%s) = %v, %q; want %v, %q", in, ind, id, want.ind, want.id)
 		}
 	}
+}
+
+// Of the versions of an indicator the latest stay (several if they share
+// the latest time), whatever their order, as Decode keeps them.
+func TestStreamIndicatorsVersions(t *testing.T) {
+	v := func(mod, ip string) string {
+		return `{"type":"indicator","id":"indicator--1","modified":"` + mod + `","pattern":"[ipv4-addr:value = '` + ip + `']"}`
+	}
+	other := `{"type":"indicator","id":"indicator--2","pattern":"[ipv4-addr:value = '192.0.2.99']"}`
+	for _, objs := range [][]string{
+		{v("2016-01-01T00:00:00Z", "192.0.2.1"), other, v("2017-01-01T00:00:00Z", "192.0.2.2")},
+		{v("2017-01-01T00:00:00Z", "192.0.2.2"), other, v("2016-01-01T00:00:00Z", "192.0.2.1")},
+		{v("2017-01-01T00:00:00Z", "192.0.2.2"), v("2016-01-01T00:00:00Z", "192.0.2.1"), v("2017-01-01T00:00:00.000Z", "192.0.2.3"), other},
+		{v("2017-01-01T00:00:00Z", "192.0.2.2"), `{"type":"indicator","id":"indicator--1","modified":5}`, v("2016-01-01T00:00:00Z", "192.0.2.1")},
+	} {
+		data := []byte(`{"type":"bundle","objects":[` + strings.Join(objs, ",") + `]}`)
+		want, err := Decode(context.Background(), data, "b.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, workers := range []int{1, 2, 3} {
+			got, unsup, ok := streamed(t, data, workers)
+			if !ok {
+				t.Errorf("%s: declined", data)
+				continue
+			}
+			if diff := cmp.Diff(want.Indicators, got, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("%s, %d goroutines: (-Decode +stream):\n%s", data, workers, diff)
+			}
+			if diff := cmp.Diff(want.Unsupported, unsup, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("%s, %d goroutines: unsupported (-Decode +stream):\n%s", data, workers, diff)
+			}
+		}
+	}
+}
+
+// Whatever StreamIndicators streams, Decode decodes the same.
+func FuzzStreamIndicators(f *testing.F) {
+	for _, data := range bundles(f) {
+		if len(data) < 4000 {
+			f.Add(data, uint8(2))
+		}
+	}
+	f.Add([]byte(`{"type":"bundle","objects":[{"type":"indicator","id":"indicator--1","modified":"2017-01-01T00:00:00Z","pattern":"[ipv4-addr:value = '192.0.2.1']"},`+
+		`{"type":"indicator","id":"indicator--1","pattern":"[domain-name:value = 'a.example']","created_by_ref":"identity--1"},{"type":"identity","id":"identity--1","name":"F"}]}`), uint8(3))
+	f.Fuzz(func(t *testing.T, data []byte, workers uint8) {
+		defer func(m, b int) { minPartBytes, readBatch = m, b }(minPartBytes, readBatch)
+		minPartBytes = 16
+		n := int(workers%4) + 1
+		got, unsup, ok := streamed(t, data, n) // 3: through a reader
+		if !ok {
+			return
+		}
+		want, err := Decode(context.Background(), data, "b.json")
+		if err != nil {
+			t.Fatalf("streamed %q, which Decode refuses: %v", data, err)
+		}
+		if diff := cmp.Diff(want.Indicators, got, cmpopts.EquateEmpty()); diff != "" {
+			t.Fatalf("%q, %d goroutines: (-Decode +stream):\n%s", data, n, diff)
+		}
+		if diff := cmp.Diff(want.Unsupported, unsup, cmpopts.EquateEmpty()); diff != "" {
+			t.Fatalf("%q, %d goroutines: unsupported (-Decode +stream):\n%s", data, n, diff)
+		}
+	})
 }
