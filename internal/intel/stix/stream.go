@@ -108,7 +108,7 @@ func StreamIndicators(ctx context.Context, data []byte, file string, opts Stream
 	// may be a relationship an indicator. One that turns out to be an
 	// indicator is decoded with the indicators.
 	var readErr error
-	each := func(runs [][]elem, f func(w int, e elem, p *fastjson.Parser, raw []byte) bool) bool {
+	each := func(runs [][]elem, f func(w, i int, e elem, p *fastjson.Parser, raw []byte) bool) bool {
 		if opts.ReaderAt == nil {
 			return decodeEach(ctx, data, runs, release, f)
 		}
@@ -117,7 +117,7 @@ func StreamIndicators(ctx context.Context, data []byte, file string, opts Stream
 		return ok
 	}
 	cps := make([]ctxPart, workers)
-	if !each(split(others, workers), func(w int, e elem, p *fastjson.Parser, raw []byte) bool {
+	if !each(split(others, workers), func(w, i int, e elem, p *fastjson.Parser, raw []byte) bool {
 		return cps[w].add(e, p, raw, file, seed)
 	}) {
 		if readErr != nil {
@@ -158,7 +158,7 @@ func StreamIndicators(ctx context.Context, data []byte, file string, opts Stream
 	if len(more) > 0 { // rare: into one run, in order, cut again
 		all := append(slices.Concat(inds...), more...)
 		slices.SortFunc(all, func(a, b elem) int { return int(a.n) - int(b.n) })
-		inds = split(all, workers)
+		inds, idh = split(all, workers), nil
 	} else {
 		read := func(e elem) ([]byte, error) {
 			if opts.ReaderAt == nil {
@@ -185,14 +185,14 @@ func StreamIndicators(ctx context.Context, data []byte, file string, opts Stream
 	type result struct {
 		ids   []uint64
 		unsup []intel.Unsupported
-		bad   bool // an element is not an indicator after all
+		bad   bool // an element is not an indicator after all, or its id not as written
 		obj   object
 		scan  scanBuf
 		terms termBuf
 		_     [64]byte
 	}
 	res := make([]result, len(inds))
-	if !each(inds, func(w int, e elem, p *fastjson.Parser, raw []byte) bool {
+	if !each(inds, func(w, i int, e elem, p *fastjson.Parser, raw []byte) bool {
 		if skip[e.n] {
 			return true // an earlier version
 		}
@@ -205,9 +205,13 @@ func StreamIndicators(ctx context.Context, data []byte, file string, opts Stream
 			r.bad = true
 			return false
 		}
-		r.ids = append(r.ids, maphash.String(seed, o.ID))
-		if len(r.ids) == 1 {
-			r.ids = slices.Grow(r.ids, len(inds[w]))
+		// The id decoded is the id as written, whose versions are
+		// resolved, or the bundle is Decode's (escaped, given twice).
+		if h := maphash.String(seed, o.ID); idh == nil {
+			r.ids = append(r.ids, h)
+		} else if h|1 != idh[w][i] {
+			r.bad = true
+			return false
 		}
 		if reason := b.terms(o, indicates.of(o.ID), &r.terms, func(ind *intel.Indicator) { add(w, ind) }); reason != "" {
 			u := b.unsupported(o, reason)
@@ -225,7 +229,7 @@ func StreamIndicators(ctx context.Context, data []byte, file string, opts Stream
 		if r.bad {
 			return nil, false, nil
 		}
-		ids = append(ids, r.ids...)
+		ids = append(ids, r.ids...) // none but where idh is nil
 		unsup = append(unsup, r.unsup...)
 	}
 	if unresolvedRepeats(ids, resolved) {
@@ -520,11 +524,11 @@ func classify(raw []byte) (indicator bool, id []byte) {
 	}
 }
 
-// decodeEach calls f(w, e, p, raw) for each element e of runs[w], raw
-// its text, on a goroutine per run (p its parser), releasing the input
+// decodeEach calls f(w, i, e, p, raw) for each element e = runs[w][i],
+// raw its text, on a goroutine per run (p its parser), releasing the input
 // behind each. It returns false if f did, or if ctx was done.
 func decodeEach(ctx context.Context, data []byte, runs [][]elem, release func(lo, hi int),
-	f func(w int, e elem, p *fastjson.Parser, raw []byte) bool) bool {
+	f func(w, i int, e elem, p *fastjson.Parser, raw []byte) bool) bool {
 	var (
 		stop atomic.Bool
 		wg   sync.WaitGroup
@@ -546,7 +550,7 @@ func decodeEach(ctx context.Context, data []byte, runs [][]elem, release func(lo
 						done = e.start
 					}
 				}
-				if !f(w, e, &p, e.of(data)) {
+				if !f(w, i, e, &p, e.of(data)) {
 					stop.Store(true)
 					return
 				}
@@ -567,7 +571,7 @@ var readBatch = 1 << 20
 // of consecutive ones, into a buffer per goroutine. An error reading
 // stops it (false) and is returned.
 func readEach(ctx context.Context, r io.ReaderAt, runs [][]elem,
-	f func(w int, e elem, p *fastjson.Parser, raw []byte) bool) (ok bool, err error) {
+	f func(w, i int, e elem, p *fastjson.Parser, raw []byte) bool) (ok bool, err error) {
 	var (
 		stop atomic.Bool
 		wg   sync.WaitGroup
@@ -606,7 +610,7 @@ func readEach(ctx context.Context, r io.ReaderAt, runs [][]elem,
 				}
 				for ; i < j; i++ {
 					e := run[i]
-					if !f(w, e, &p, b[e.start-lo:e.start-lo+int(e.len)]) {
+					if !f(w, i, e, &p, b[e.start-lo:e.start-lo+int(e.len)]) {
 						stop.Store(true)
 						return
 					}
@@ -637,25 +641,47 @@ func split(elems []elem, n int) [][]elem {
 // their hashes).
 func resolveVersions(inds [][]elem, idh [][]uint64, otherIDs []uint64, read func(elem) ([]byte, error),
 	file string, seed maphash.Seed) (skip map[uint32]bool, resolved map[uint64]int, ok bool, err error) {
-	var all []uint64
-	for _, l := range idh {
-		for _, h := range l {
-			if h != 0 {
-				all = append(all, h)
+	// Each part's hashes sorted on its own goroutine, then merged.
+	sorted := make([][]uint64, len(idh))
+	var wg sync.WaitGroup
+	for w, l := range idh {
+		wg.Go(func() {
+			s := make([]uint64, 0, len(l))
+			for _, h := range l {
+				if h != 0 {
+					s = append(s, h)
+				}
+			}
+			slices.Sort(s)
+			sorted[w] = s
+		})
+	}
+	wg.Wait()
+	for _, h := range otherIDs {
+		for _, s := range sorted {
+			if _, found := slices.BinarySearch(s, h|1); found {
+				return nil, nil, false, nil
 			}
 		}
 	}
-	slices.Sort(all)
-	for _, h := range otherIDs {
-		if _, found := slices.BinarySearch(all, h|1); found {
-			return nil, nil, false, nil
-		}
-	}
 	rep := map[uint64]bool{}
-	for i := 1; i < len(all); i++ {
-		if all[i] == all[i-1] {
-			rep[all[i]] = true
+	prev, first := uint64(0), true
+	for heads := make([]int, len(sorted)); ; {
+		k := -1 // the list with the least head
+		for j, s := range sorted {
+			if heads[j] < len(s) && (k < 0 || s[heads[j]] < sorted[k][heads[k]]) {
+				k = j
+			}
 		}
+		if k < 0 {
+			break
+		}
+		h := sorted[k][heads[k]]
+		heads[k]++
+		if !first && h == prev {
+			rep[h] = true
+		}
+		prev, first = h, false
 	}
 	if len(rep) == 0 {
 		return nil, nil, true, nil
