@@ -6,6 +6,8 @@ import (
 	"os"
 	"syscall"
 	"unsafe"
+
+	"golang.org/x/sys/unix"
 )
 
 // mapFile maps size bytes of f, read-only and shared.
@@ -22,6 +24,6 @@ func dropPages(data []byte, lo, hi int) {
 	lo = (base+lo+ps-1)/ps*ps - base
 	hi = (base+hi)/ps*ps - base
 	if lo < hi {
-		_ = syscall.Madvise(data[lo:hi], syscall.MADV_DONTNEED) // advice: nothing to do if refused
+		_ = unix.Madvise(data[lo:hi], unix.MADV_DONTNEED) // advice: nothing to do if refused
 	}
 }
