@@ -27,4 +27,9 @@ if [ -n "$unformatted" ]; then
 	exit 1
 fi
 go vet ./...
+# The binary builds for the other systems it is made for (build tags and
+# syscall differences show only there).
+for target in darwin/arm64 windows/amd64; do
+	GOOS=${target%/*} GOARCH=${target#*/} go build -o /dev/null ./cmd/pactwatch
+done
 go test -count=1 ./...
