@@ -8,6 +8,12 @@
 // identity, marking-definition and location; others are counted and
 // otherwise ignored.
 //
+// StreamIndicators reads a bundle's indicators without a Collection, for
+// the sweep: elements delimited in parts on several goroutines, objects
+// read in one pass without allocating (scanObject, checked against
+// encoding/json by a fuzz test), indicator terms passed on one at a time;
+// what it cannot read exactly as Decode would, it declines.
+//
 // ParsePattern is a recursive-descent parser for the full STIX 2.1
 // patterning grammar (observation expressions, AND/OR/FOLLOWEDBY,
 // qualifiers, every comparison operator and literal kind). Compile turns the
