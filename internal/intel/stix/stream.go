@@ -2,12 +2,14 @@ package stix
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/maphash"
 	"io"
+	"math/bits"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -641,48 +643,14 @@ func split(elems []elem, n int) [][]elem {
 // their hashes).
 func resolveVersions(inds [][]elem, idh [][]uint64, otherIDs []uint64, read func(elem) ([]byte, error),
 	file string, seed maphash.Seed) (skip map[uint32]bool, resolved map[uint64]int, ok bool, err error) {
-	// Each part's hashes sorted on its own goroutine, then merged.
-	sorted := make([][]uint64, len(idh))
-	var wg sync.WaitGroup
-	for w, l := range idh {
-		wg.Go(func() {
-			s := make([]uint64, 0, len(l))
-			for _, h := range l {
-				if h != 0 {
-					s = append(s, h)
-				}
-			}
-			slices.Sort(s)
-			sorted[w] = s
-		})
+	others := make([]uint64, len(otherIDs))
+	for i, h := range otherIDs {
+		others[i] = h | 1 // as idh's
 	}
-	wg.Wait()
-	for _, h := range otherIDs {
-		for _, s := range sorted {
-			if _, found := slices.BinarySearch(s, h|1); found {
-				return nil, nil, false, nil
-			}
-		}
+	if len(others) > 0 && len(repeated(append(slices.Clone(idh), others), true)) > 0 {
+		return nil, nil, false, nil // an indicator's id is another object's
 	}
-	rep := map[uint64]bool{}
-	prev, first := uint64(0), true
-	for heads := make([]int, len(sorted)); ; {
-		k := -1 // the list with the least head
-		for j, s := range sorted {
-			if heads[j] < len(s) && (k < 0 || s[heads[j]] < sorted[k][heads[k]]) {
-				k = j
-			}
-		}
-		if k < 0 {
-			break
-		}
-		h := sorted[k][heads[k]]
-		heads[k]++
-		if !first && h == prev {
-			rep[h] = true
-		}
-		prev, first = h, false
-	}
+	rep := repeated(idh, false)
 	if len(rep) == 0 {
 		return nil, nil, true, nil
 	}
@@ -730,6 +698,63 @@ func resolveVersions(inds [][]elem, idh [][]uint64, otherIDs []uint64, read func
 		}
 	}
 	return skip, resolved, true, nil
+}
+
+// repeated returns the hashes that occur more than once in lists (0s
+// aside), or with acrossLast only those that occur in the last list and
+// another one. A bit per 32 hashes' worth of bits, set by each hash's top
+// bits, finds those that may repeat in one pass without sorting a million
+// of them (0.1 s); only those whose bit was set twice are then compared.
+func repeated(lists [][]uint64, acrossLast bool) map[uint64]bool {
+	n := 0
+	for _, l := range lists {
+		n += len(l)
+	}
+	logBits := max(10, bits.Len(uint(n)*32))
+	shift := 64 - logBits
+	seen := make([]uint64, 1<<logBits/64)
+	twice := make([]uint64, len(seen))
+	for _, l := range lists {
+		for _, h := range l {
+			if h == 0 {
+				continue
+			}
+			b := h >> shift
+			if seen[b>>6]&(1<<(b&63)) != 0 {
+				twice[b>>6] |= 1 << (b & 63)
+			}
+			seen[b>>6] |= 1 << (b & 63)
+		}
+	}
+	type hit struct {
+		h    uint64
+		list int
+	}
+	var maybe []hit
+	for k, l := range lists {
+		for _, h := range l {
+			if b := h >> shift; h != 0 && twice[b>>6]&(1<<(b&63)) != 0 {
+				maybe = append(maybe, hit{h, k})
+			}
+		}
+	}
+	slices.SortFunc(maybe, func(a, b hit) int { return cmp.Compare(a.h, b.h) })
+	rep := map[uint64]bool{}
+	for i := 0; i < len(maybe); {
+		j, lastToo, other := i, false, false
+		for ; j < len(maybe) && maybe[j].h == maybe[i].h; j++ {
+			if maybe[j].list == len(lists)-1 {
+				lastToo = true
+			} else {
+				other = true
+			}
+		}
+		if j-i > 1 && (!acrossLast || lastToo && other) {
+			rep[maybe[i].h] = true
+		}
+		i = j
+	}
+	return rep
 }
 
 // unresolvedRepeats reports whether a hash repeats in h other than as many

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -450,4 +451,53 @@ func FuzzStreamIndicators(f *testing.F) {
 			t.Fatalf("%q, %d goroutines: unsupported (-Decode +stream):\n%s", data, n, diff)
 		}
 	})
+}
+
+// repeated finds exactly the hashes that repeat, among many that share
+// the bits it first looks at.
+func TestRepeated(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, n := range []int{0, 10, 1000, 50000} {
+		lists := make([][]uint64, 3)
+		count := map[uint64]map[int]int{} // hash -> list -> times
+		for k := range lists {
+			for range n {
+				h := r.Uint64() | 1
+				switch r.IntN(50) {
+				case 0: // again, from any list so far
+					if k > 0 || len(lists[k]) > 0 {
+						src := lists[r.IntN(k+1)]
+						if len(src) > 0 {
+							h = src[r.IntN(len(src))]
+						}
+					}
+				case 1:
+					h = 0 // unknown: never a repeat
+				}
+				lists[k] = append(lists[k], h)
+				if h != 0 {
+					if count[h] == nil {
+						count[h] = map[int]int{}
+					}
+					count[h][k]++
+				}
+			}
+		}
+		for _, across := range []bool{false, true} {
+			want := map[uint64]bool{}
+			for h, byList := range count {
+				total, inLast := 0, byList[len(lists)-1]
+				for _, c := range byList {
+					total += c
+				}
+				if total > 1 && (!across || inLast > 0 && total > inLast) {
+					want[h] = true
+				}
+			}
+			got := repeated(lists, across)
+			if !maps.Equal(got, want) && !(len(got) == 0 && len(want) == 0) {
+				t.Errorf("n %d, acrossLast %v: %d repeated, want %d", n, across, len(got), len(want))
+			}
+		}
+	}
 }
