@@ -121,11 +121,8 @@ func (p *part) valueOf(pos uint64) string {
 		b := netip.AddrFrom4(a).AppendTo(p.buf[:0])
 		return unsafe.String(unsafe.SliceData(b), len(b))
 	}
-	off, b := pos>>16&offMask, g.blob
-	if pos&inText != 0 {
-		b = g.text
-	}
-	return unsafe.String(unsafe.SliceData(b[off:]), int(pos&maxValue))
+	b := g.bytesAt(pos)
+	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
 // pushID appends the ID of the next record: none for a derived one, else

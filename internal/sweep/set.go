@@ -814,11 +814,17 @@ func (s *Set) rec(i int32) (*seg, rec) {
 // IPv4, in the blob.
 func (s *Set) valueBytes(i int32) []byte {
 	g, r := s.rec(i)
-	off, b := r.pos>>16&offMask, g.blob
-	if r.pos&inText != 0 {
+	return g.bytesAt(r.pos)
+}
+
+// bytesAt returns the value of the record pos of g, which is not IPv4:
+// in the blob, or in the text.
+func (g *seg) bytesAt(pos uint64) []byte {
+	off, b := pos>>16&offMask, g.blob
+	if pos&inText != 0 {
 		b = g.text
 	}
-	return b[off : off+r.pos&maxValue]
+	return b[off : off+pos&maxValue]
 }
 
 // value returns the normalised value of indicator i.

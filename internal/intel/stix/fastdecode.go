@@ -3,7 +3,6 @@ package stix
 import (
 	"bytes"
 	"encoding/json"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/valyala/fastjson"
@@ -134,8 +133,10 @@ func decodeFast(p *fastjson.Parser, raw []byte, o *object) bool {
 		f, known := fieldIndex(string(k))
 		if !known {
 			// encoding/json takes a key that matches a field but for
-			// case (Unicode folding included) as that field.
-			ok = !foldsToField(k)
+			// case (Unicode folding included) as that field: leave
+			// any that may to it.
+			f, ascii := objectField(string(k))
+			ok = ascii && f < 0
 			return
 		}
 		if f == fComplex || seen&(1<<f) != 0 {
@@ -145,19 +146,6 @@ func decodeFast(p *fastjson.Parser, raw []byte, o *object) bool {
 		seen |= 1 << f
 		ok = setField(o, f, v)
 	})
-	return ok
-}
-
-// foldsToField reports whether key may name a field of object in other
-// case: an ASCII key equal to one of fieldIndex's names but for case, or
-// any key with other bytes (which Unicode case folding may map to ASCII).
-func foldsToField(key []byte) bool {
-	for _, c := range key {
-		if c >= utf8.RuneSelf {
-			return true
-		}
-	}
-	_, ok := fieldIndex(strings.ToLower(string(key)))
 	return ok
 }
 
