@@ -61,14 +61,6 @@ func openIndicators(name string, jobs int) (*indicatorFile, error) {
 	return &indicatorFile{name: name, data: data}, nil
 }
 
-// release drops the pages of data[lo:hi] from memory if the file is
-// mapped (see dropPages); a read file's stay.
-func (x *indicatorFile) release(lo, hi int) {
-	if x.f != nil {
-		dropPages(x.data, lo, hi)
-	}
-}
-
 // check returns an error if the file is mapped and was written since it
 // was opened (its size or modification time differ): values read from it
 // may then be neither the old ones nor the new. A file replaced by

@@ -9,6 +9,3 @@ import (
 
 // mapFile is not done here: files are read.
 func mapFile(f *os.File, size int) ([]byte, error) { return nil, errors.ErrUnsupported }
-
-// dropPages does nothing here.
-func dropPages([]byte, int, int) {}

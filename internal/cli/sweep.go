@@ -253,8 +253,8 @@ func loadSweepSet(ctx context.Context, stderr io.Writer, names []string, jobs in
 
 // streamBundle adds the indicators of x, if it is a STIX bundle
 // stix.StreamIndicators reads, to b, decoded on jobs goroutines each into
-// a Shard; the pages of a mapped file are dropped behind the reading, so
-// a bundle of hundreds of megabytes is never resident at once. It
+// a Shard; a mapped file is read through the file, not its pages, so a
+// bundle of hundreds of megabytes is never resident at once. It
 // returns the number of inputs unsupported; ok false means nothing was
 // added: decode x with load.
 func streamBundle(ctx context.Context, b *sweep.Builder, x *indicatorFile, jobs int) (unsupported int, ok bool, err error) {
@@ -265,7 +265,7 @@ func streamBundle(ctx context.Context, b *sweep.Builder, x *indicatorFile, jobs 
 		// arrays' pages are only touched as they fill.
 		shards[k] = &streamShard{shard: sweep.NewShard(len(x.data) / 320 / parts)}
 	}
-	opts := stix.StreamOptions{Workers: parts, Release: x.release}
+	opts := stix.StreamOptions{Workers: parts}
 	if x.f != nil { // mapped: read the indicators rather than fault the pages in again
 		opts.ReaderAt = x.f
 	}

@@ -152,15 +152,24 @@ func (w *window) load(from, need int) bool {
 		w.buf = make([]byte, n)
 	}
 	w.buf = w.buf[:n]
-	if m, err := w.r.ReadAt(w.buf, int64(from)); m < n {
-		if err == nil || err == io.EOF {
-			err = io.ErrUnexpectedEOF // the file shrank
-		}
+	if err := readAt(w.r, w.buf, from); err != nil {
 		w.buf, w.err = w.buf[:0], err
 		return false
 	}
 	w.base = from
 	return true
+}
+
+// readAt reads len(b) bytes of r at off; fewer is an error
+// (io.ErrUnexpectedEOF: the file shrank).
+func readAt(r io.ReaderAt, b []byte, off int) error {
+	if n, err := r.ReadAt(b, int64(off)); n < len(b) {
+		if err == nil || err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		return err
+	}
+	return nil
 }
 
 // byteAt returns the input's byte at pos, if there is one.

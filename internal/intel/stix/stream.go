@@ -28,25 +28,15 @@ type StreamOptions struct {
 	// Workers is the number of goroutines that decode indicators (0
 	// means GOMAXPROCS).
 	Workers int
-	// Release, if set, is called with ranges of the input read and not
-	// needed for a while, from several goroutines at once: a caller that
-	// mapped the input can drop their pages (MADV_DONTNEED), so that a
-	// bundle of hundreds of megabytes is never resident at once. A
-	// range may be read again later (the pages of a file mapping come
-	// back from the file): the caller must not change the input.
-	Release func(lo, hi int)
 	// ReaderAt, if set, reads the same bytes as data (the file data
 	// maps): the elements are read through it, a megabyte or so at a
 	// time into a buffer per goroutine, rather than from data, whose
-	// pages would each be faulted in (on a virtual machine, a 323 MB
-	// bundle's cost 150 ms; reading it costs 35). Only the bundle's
-	// head and tail and a few bytes where the parts of the objects
-	// array begin are read from data then.
+	// pages would each be faulted in and stay resident (on a virtual
+	// machine a 323 MB bundle's pages cost 150 ms; reading it costs
+	// 35). Only the bundle's head and tail and a few bytes where the
+	// parts of the objects array begin are read from data then.
 	ReaderAt io.ReaderAt
 }
-
-// releaseEvery is about how many bytes are read between calls of Release.
-const releaseEvery = 8 << 20
 
 // elem is an element of a bundle's objects array: where it is and its
 // number in the array.
@@ -55,8 +45,6 @@ type elem struct {
 	len   uint32
 	n     uint32
 }
-
-func (e elem) of(data []byte) []byte { return data[e.start : e.start+int(e.len)] }
 
 // StreamIndicators reads the indicators of a bundle as Decode would, but
 // without making a Collection: each indicator term goes to add, called on
@@ -90,13 +78,8 @@ func StreamIndicators(ctx context.Context, data []byte, file string, opts Stream
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	release := opts.Release
-	if release == nil {
-		release = func(int, int) {}
-	}
-
 	seed := maphash.MakeSeed()
-	inds, idh, others, ok, err := delimit(data, opts.ReaderAt, workers, release, seed)
+	inds, idh, others, ok, err := delimit(data, opts.ReaderAt, workers, seed)
 	if err != nil {
 		return nil, false, fmt.Errorf("stix %s: %w", file, err)
 	}
@@ -109,23 +92,15 @@ func StreamIndicators(ctx context.Context, data []byte, file string, opts Stream
 	// "indicates" relationships say, copied, and nothing more, for there
 	// may be a relationship an indicator. One that turns out to be an
 	// indicator is decoded with the indicators.
-	var readErr error
-	each := func(runs [][]elem, f func(w, i int, e elem, p *fastjson.Parser, raw []byte) bool) bool {
-		if opts.ReaderAt == nil {
-			return decodeEach(ctx, data, runs, release, f)
-		}
-		ok, err := readEach(ctx, opts.ReaderAt, runs, f)
-		readErr = err
-		return ok
+	src := opts.ReaderAt
+	if src == nil {
+		src = bytes.NewReader(data)
 	}
 	cps := make([]ctxPart, workers)
-	if !each(split(others, workers), func(w, i int, e elem, p *fastjson.Parser, raw []byte) bool {
+	if err := readEach(ctx, src, split(others, workers), func(w, i int, e elem, p *fastjson.Parser, raw []byte) bool {
 		return cps[w].add(e, p, raw, file, seed)
-	}) {
-		if readErr != nil {
-			return nil, false, fmt.Errorf("stix %s: %w", file, readErr)
-		}
-		return nil, false, ctx.Err()
+	}); err != nil {
+		return nil, false, wrapRead(file, err)
 	}
 	b := &builder{file: file, source: filepath.Base(file), byID: map[string]*object{}, tlp: map[string]string{}}
 	var (
@@ -163,17 +138,8 @@ func StreamIndicators(ctx context.Context, data []byte, file string, opts Stream
 		inds, idh = split(all, workers), nil
 	} else {
 		read := func(e elem) ([]byte, error) {
-			if opts.ReaderAt == nil {
-				return e.of(data), nil
-			}
 			b := make([]byte, e.len)
-			if n, err := opts.ReaderAt.ReadAt(b, int64(e.start)); n < len(b) {
-				if err == nil || err == io.EOF {
-					err = io.ErrUnexpectedEOF
-				}
-				return nil, err
-			}
-			return b, nil
+			return b, readAt(src, b, e.start)
 		}
 		var ok bool
 		if skip, resolved, ok, err = resolveVersions(inds, idh, ids, read, file, seed); err != nil {
@@ -194,7 +160,7 @@ func StreamIndicators(ctx context.Context, data []byte, file string, opts Stream
 		_     [64]byte
 	}
 	res := make([]result, len(inds))
-	if !each(inds, func(w, i int, e elem, p *fastjson.Parser, raw []byte) bool {
+	if err := readEach(ctx, src, inds, func(w, i int, e elem, p *fastjson.Parser, raw []byte) bool {
 		if skip[e.n] {
 			return true // an earlier version
 		}
@@ -221,11 +187,8 @@ func StreamIndicators(ctx context.Context, data []byte, file string, opts Stream
 			r.unsup = append(r.unsup, u)
 		}
 		return true
-	}) {
-		if readErr != nil {
-			return nil, false, fmt.Errorf("stix %s: %w", file, readErr)
-		}
-		return nil, false, ctx.Err()
+	}); err != nil {
+		return nil, false, wrapRead(file, err)
 	}
 	for _, r := range res {
 		if r.bad {
@@ -390,7 +353,6 @@ func (x *indicatesIndex) of(id string) []string {
 type delimitPart struct {
 	inds, others []elem   // n counts within the part
 	idh          []uint64 // by inds: the hash of the id as written, 0 if escaped or missing
-	done         int      // released up to here
 	tooMany      bool     // an element of 4 GiB or more, or 2³² of them
 	_            [64]byte
 }
@@ -403,7 +365,7 @@ type delimitPart struct {
 // idh holds, by inds, the maphash (with seed) of each one's first "id"
 // as written, 0 where it has escapes or none: what finds versions of an
 // indicator before the indicators are decoded.
-func delimit(data []byte, r io.ReaderAt, workers int, release func(lo, hi int), seed maphash.Seed) (
+func delimit(data []byte, r io.ReaderAt, workers int, seed maphash.Seed) (
 	inds [][]elem, idh [][]uint64, others []elem, ok bool, err error) {
 	parts := make([]delimitPart, workers)
 	for k := range parts {
@@ -430,12 +392,6 @@ func delimit(data []byte, r io.ReaderAt, workers int, release func(lo, hi int), 
 		} else {
 			p.others = append(p.others, e)
 		}
-		if p.done == 0 {
-			p.done = s.start
-		} else if s.start-p.done >= releaseEvery {
-			release(p.done, s.start)
-			p.done = s.start
-		}
 	}
 	reset := func(k int) { parts[k] = delimitPart{} }
 	if !scanBundle(data, func(i int) (end int, ok bool) {
@@ -444,7 +400,6 @@ func delimit(data []byte, r io.ReaderAt, workers int, release func(lo, hi int), 
 	}) {
 		return nil, nil, nil, false, err
 	}
-	release(0, len(data))
 	// The elements are numbered on from those of the parts before.
 	base := uint64(0)
 	for k := range parts {
@@ -526,54 +481,17 @@ func classify(raw []byte) (indicator bool, id []byte) {
 	}
 }
 
-// decodeEach calls f(w, i, e, p, raw) for each element e = runs[w][i],
-// raw its text, on a goroutine per run (p its parser), releasing the input
-// behind each. It returns false if f did, or if ctx was done.
-func decodeEach(ctx context.Context, data []byte, runs [][]elem, release func(lo, hi int),
-	f func(w, i int, e elem, p *fastjson.Parser, raw []byte) bool) bool {
-	var (
-		stop atomic.Bool
-		wg   sync.WaitGroup
-	)
-	for w, run := range runs {
-		if len(run) == 0 {
-			continue
-		}
-		wg.Go(func() {
-			var p fastjson.Parser
-			done := run[0].start // released up to here
-			for i, e := range run {
-				if i%1024 == 0 {
-					if ctx.Err() != nil || stop.Load() {
-						return
-					}
-					if e.start-done >= releaseEvery {
-						release(done, e.start)
-						done = e.start
-					}
-				}
-				if !f(w, i, e, &p, e.of(data)) {
-					stop.Store(true)
-					return
-				}
-			}
-			last := run[len(run)-1]
-			release(done, last.start+int(last.len))
-		})
-	}
-	wg.Wait()
-	return ctx.Err() == nil && !stop.Load()
-}
-
 // readBatch is how many bytes readEach reads at a time (a variable for
 // tests).
 var readBatch = 1 << 20
 
-// readEach is decodeEach reading the elements through r, in batches
-// of consecutive ones, into a buffer per goroutine. An error reading
-// stops it (false) and is returned.
+// readEach calls f(w, i, e, p, raw) for each element e = runs[w][i], raw
+// its text, on a goroutine per run (p its parser), reading the elements
+// through r in batches of consecutive ones into a buffer per goroutine.
+// It returns errStopped if f returned false, ctx.Err() if ctx was done,
+// or why reading failed.
 func readEach(ctx context.Context, r io.ReaderAt, runs [][]elem,
-	f func(w, i int, e elem, p *fastjson.Parser, raw []byte) bool) (ok bool, err error) {
+	f func(w, i int, e elem, p *fastjson.Parser, raw []byte) bool) error {
 	var (
 		stop atomic.Bool
 		wg   sync.WaitGroup
@@ -602,10 +520,7 @@ func readEach(ctx context.Context, r io.ReaderAt, runs [][]elem,
 					buf = make([]byte, max(hi-lo, readBatch))
 				}
 				b := buf[:hi-lo]
-				if n, err := r.ReadAt(b, int64(lo)); n < len(b) {
-					if err == nil || err == io.EOF {
-						err = io.ErrUnexpectedEOF // the file shrank
-					}
+				if err := readAt(r, b, lo); err != nil {
 					errs[w] = err
 					stop.Store(true)
 					return
@@ -621,7 +536,33 @@ func readEach(ctx context.Context, r io.ReaderAt, runs [][]elem,
 		})
 	}
 	wg.Wait()
-	return ctx.Err() == nil && !stop.Load(), errors.Join(errs...)
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if stop.Load() {
+		return errStopped
+	}
+	return nil
+}
+
+// errStopped is readEach's error when its function stopped it: the
+// bundle is not JSON, or is not one to stream.
+var errStopped = errors.New("stopped")
+
+// wrapRead returns the error StreamIndicators returns for err, readEach's:
+// none for errStopped (the bundle is Decode's), ctx's error as it is, why
+// reading file failed with its name.
+func wrapRead(file string, err error) error {
+	switch {
+	case err == errStopped:
+		return nil
+	case err == context.Canceled || err == context.DeadlineExceeded:
+		return err
+	}
+	return fmt.Errorf("stix %s: %w", file, err)
 }
 
 // split cuts elems into n runs of about one length.
