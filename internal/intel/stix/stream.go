@@ -714,14 +714,3 @@ func unresolvedRepeats(h []uint64, resolved map[uint64]int) bool {
 	}
 	return false
 }
-
-// repeats reports whether two of hashes are equal.
-func repeats(hashes []uint64) bool {
-	slices.Sort(hashes)
-	for i := 1; i < len(hashes); i++ {
-		if hashes[i] == hashes[i-1] {
-			return true
-		}
-	}
-	return false
-}
