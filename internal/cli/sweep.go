@@ -229,7 +229,7 @@ func loadSweepSet(ctx context.Context, stderr io.Writer, names []string, jobs in
 		if !list && len(trimmed) > 0 && trimmed[0] == '{' {
 			uns, ok, err := streamBundle(ctx, b, x, jobs)
 			if err != nil {
-				return nil, nil, fmt.Errorf("load intel %s: %w", f, err)
+				return nil, nil, fmt.Errorf("load intel: %w", err) // it names the file
 			}
 			done, unsupported = ok, uns
 		}
