@@ -3,6 +3,7 @@ package stix
 import (
 	"encoding/binary"
 	"math/bits"
+	"strings"
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -565,7 +566,7 @@ func (s *scanner) complexValue(name string) bool {
 	var fields []string
 	array := true
 	for n, fs := range complexFields {
-		if len(n) == len(name) && foldEqual(n, name) {
+		if strings.EqualFold(n, name) {
 			fields, array = fs, n != "definition"
 		}
 	}
@@ -589,28 +590,10 @@ func (s *scanner) structOf(fields []string) bool {
 			}
 		}
 		for _, f := range fields {
-			if len(f) == len(key) && foldEqual(f, key) {
+			if strings.EqualFold(f, key) {
 				return s.null() || s.str()
 			}
 		}
 		return s.value()
 	})
-}
-
-// foldEqual reports whether ASCII strings a and b, of one length, are
-// equal without regard to case.
-func foldEqual(a, b string) bool {
-	for i := 0; i < len(a); i++ {
-		x, y := a[i], b[i]
-		if 'A' <= x && x <= 'Z' {
-			x += 'a' - 'A'
-		}
-		if 'A' <= y && y <= 'Z' {
-			y += 'a' - 'A'
-		}
-		if x != y {
-			return false
-		}
-	}
-	return true
 }
